@@ -1,0 +1,84 @@
+package io.longctx.jobs.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.longctx.common.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  private Path yaml(String text) throws Exception {
+    Path p = dir.resolve("c.yaml");
+    Files.writeString(p, text);
+    return p;
+  }
+
+  @Test
+  void shippedLocalConfigLoadsAndValidates() {
+    LongctxConfig c = ConfigLoader.load(Path.of("conf/local.yaml"));
+    assertThat(c.spark().master()).isEqualTo("local[2]");
+    assertThat(c.curate().buckets()).containsExactly(512, 1024, 2048);
+  }
+
+  @Test
+  void fileOverridesDefaultsAndSetOverridesFile() throws Exception {
+    Path p = yaml("train:\n  group-size: 4\n  batch-size: 3\n");
+    Map<String, String> sets = new LinkedHashMap<>();
+    sets.put("train.group-size", "16");
+    sets.put("curate.buckets", "[100, 200]");
+    LongctxConfig c = ConfigLoader.load(p, sets);
+    assertThat(c.train().groupSize()).isEqualTo(16);
+    assertThat(c.train().batchSize()).isEqualTo(3);
+    assertThat(c.train().temperature()).isEqualTo(TrainConfig.defaults().temperature());
+    assertThat(c.curate().buckets()).containsExactly(100, 200);
+  }
+
+  @Test
+  void unknownKeyInFileIsNamed() throws Exception {
+    Path p = yaml("train:\n  group-sise: 4\n");
+    assertThatThrownBy(() -> ConfigLoader.load(p))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("train.group-sise")
+        .hasMessageContaining("group-size");
+  }
+
+  @Test
+  void unknownSectionInSetIsNamed() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("trian.group-size", "4")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("trian");
+  }
+
+  @Test
+  void outOfRangeValueNamesKeyAndRange() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("train.top-p", "1.5")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("train.top-p")
+        .hasMessageContaining("1.5");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("curate.buckets", "[512, 256]")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("curate.buckets[1]");
+  }
+
+  @Test
+  void wrongTypeNamesKey() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("train.group-size", "many")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("train.group-size");
+  }
+
+  @Test
+  void stringKeysStayStrings() {
+    LongctxConfig c = ConfigLoader.load(null, Map.of("train.run", "123"));
+    assertThat(c.train().run()).isEqualTo("123");
+    assertThat(List.of(c.curate().overlong())).containsExactly("truncate");
+  }
+}
