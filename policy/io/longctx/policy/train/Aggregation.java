@@ -11,10 +11,10 @@ final class Aggregation {
   static NDArray reduce(NDArray perToken, NDArray mask, LossAggregation how, LossDenominator denominator) {
     NDArray masked = perToken.mul(mask);
     if (how == LossAggregation.TOKEN_MEAN) {
-      return masked.sum().div(denominator.divisor(how));
+      return masked.sum().div((float) denominator.divisor(how));
     }
     NDArray perSeqTokens = mask.sum(new int[] {1}).maximum(1f);
-    return masked.sum(new int[] {1}).div(perSeqTokens).sum().div(denominator.divisor(how));
+    return masked.sum(new int[] {1}).div(perSeqTokens).sum().div((float) denominator.divisor(how));
   }
 
   static void requireShape(String name, NDArray a, Shape expected) {

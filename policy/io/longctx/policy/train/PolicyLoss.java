@@ -65,16 +65,16 @@ public final class PolicyLoss {
     if (in.entropy() != null) {
       entropySum = in.entropy().mul(mask).sum().getFloat();
       if (entropyCoef != 0) {
-        loss = loss.sub(Aggregation.reduce(in.entropy(), mask, aggregation, denominator).mul(entropyCoef));
+        loss = loss.sub(Aggregation.reduce(in.entropy(), mask, aggregation, denominator).mul((float) entropyCoef));
       }
     }
     double klSum = Double.NaN;
     if (in.refLogProbs() != null) {
       NDArray delta = in.refLogProbs().sub(in.logProbs());
-      NDArray kl = delta.exp().sub(delta).sub(1.0).clip(-10.0, 10.0);
+      NDArray kl = delta.exp().sub(delta).sub(1f).clip(-10.0, 10.0);
       klSum = kl.mul(mask).sum().getFloat();
       if (klCoef != 0) {
-        loss = loss.add(Aggregation.reduce(kl, mask, aggregation, denominator).mul(klCoef));
+        loss = loss.add(Aggregation.reduce(kl, mask, aggregation, denominator).mul((float) klCoef));
       }
     } else if (klCoef != 0) {
       throw TrainErrors.missingReference(klCoef);
