@@ -41,6 +41,10 @@ public final class PolicyLoss {
     return aggregation;
   }
 
+  boolean needsEntropy() {
+    return entropyCoef != 0;
+  }
+
   /** The loss over one batch, normalised by that batch's own mask. */
   public LossResult compute(PolicyLossInput in) {
     return compute(in, LossDenominator.of(in.mask()));
