@@ -90,7 +90,9 @@ public final class AdamW implements AutoCloseable {
   }
 
   private NDArray zerosLike(NDArray p) {
-    return manager.zeros(p.getShape(), DataType.FLOAT32, p.getDevice());
+    NDArray z = manager.zeros(p.getShape(), DataType.FLOAT32, p.getDevice());
+    NDScope.unregister(z); // state outlives any scope the caller opened around step()
+    return z;
   }
 
   /** The first moment of a parameter, or null before its first update (for inspection and tests). */
@@ -144,6 +146,7 @@ public final class AdamW implements AutoCloseable {
             file, "tensor " + key + " has shape " + shape + " but the parameter has " + p.getShape());
       }
       NDArray a = manager.create(e.getValue().data(), shape).toDevice(p.getDevice(), false);
+      NDScope.unregister(a);
       (first ? m : v).put(name, a);
     }
     if (!m.keySet().equals(v.keySet())) {
