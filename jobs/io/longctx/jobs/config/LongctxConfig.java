@@ -3,6 +3,7 @@ package io.longctx.jobs.config;
 import io.longctx.common.Check;
 import io.longctx.curriculum.CurriculumConfig;
 import io.longctx.policy.PolicyConfig;
+import io.longctx.policy.train.OptimConfig;
 import io.longctx.rewards.RewardsConfig;
 import io.longctx.transforms.CurateConfig;
 import io.longctx.transforms.synth.SynthConfig;
@@ -21,7 +22,8 @@ public record LongctxConfig(
     PolicyConfig policy,
     RewardsConfig rewards,
     CurriculumConfig curriculum,
-    TrainConfig train) {
+    TrainConfig train,
+    OptimConfig optim) {
 
   public static LongctxConfig defaults() {
     return new LongctxConfig(
@@ -32,7 +34,8 @@ public record LongctxConfig(
         PolicyConfig.defaults(),
         RewardsConfig.defaults(),
         CurriculumConfig.defaults(),
-        TrainConfig.defaults());
+        TrainConfig.defaults(),
+        OptimConfig.defaults());
   }
 
   public void validate() {
@@ -44,9 +47,10 @@ public record LongctxConfig(
     rewards.validate();
     curriculum.validate();
     train.validate();
+    optim.validate();
   }
 
   public LongctxConfig withWarehouse(String newWarehouse) {
-    return new LongctxConfig(newWarehouse, spark, synth, curate, policy, rewards, curriculum, train);
+    return new LongctxConfig(newWarehouse, spark, synth, curate, policy, rewards, curriculum, train, optim);
   }
 }
