@@ -14,6 +14,9 @@ final class DocumentAssembler {
   /** The document text and the character offset of each anchored item, in anchoring order. */
   record Document(String text, int[] anchorOffsets) {}
 
+  /** Filler sentences tried once the next one no longer fits: keeps the undershoot to about 30 characters. */
+  private static final int FIT_ATTEMPTS = 12;
+
   private DocumentAssembler() {}
 
   static Document assemble(SplittableRandom rng, Draft draft) {
@@ -25,10 +28,12 @@ final class DocumentAssembler {
       used += item.text().length() + 2;
     }
     List<String> fillers = new ArrayList<>();
-    while (true) {
+    int misses = 0;
+    while (misses < FIT_ATTEMPTS) {
       String s = Filler.sentence(rng);
       if (used + s.length() + 1 > draft.targetDocChars) {
-        break;
+        misses++; // near the target, try shorter sentences before giving up
+        continue;
       }
       fillers.add(s);
       used += s.length() + 1;

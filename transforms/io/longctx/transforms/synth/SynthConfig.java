@@ -71,14 +71,14 @@ public record SynthConfig(
     weights.put(SynthTask.MULTIHOP.source(), 0.25);
     weights.put(SynthTask.RETRIEVAL.source(), 0.30);
     weights.put(SynthTask.LONG_TOC_CHOICES.source(), 0.20);
-    // Bands sit inside the local buckets (512, 1024, 2048) with a margin for the template estimate; the last
-    // band (about 3%) is over the largest bucket and exercises truncation.
+    // Bands sit inside the local buckets (512, 1024, 2048) with margins for the template estimate (+-30 bytes)
+    // and the filler undershoot (up to ~40); the last band (3%) is over the largest bucket: truncation.
     List<LengthBand> bands = List.of(
-        new LengthBand(330, 480, 0.32),
-        new LengthBand(560, 980, 0.33),
-        new LengthBand(1100, 2000, 0.32),
-        new LengthBand(2100, 2600, 0.03));
-    return new SynthConfig(42L, 2000, 200, "synth", weights, bands, 250, 1, 3.0, 2, 0.5,
+        new LengthBand(300, 470, 0.32),
+        new LengthBand(600, 970, 0.33),
+        new LengthBand(1110, 2000, 0.32),
+        new LengthBand(2130, 2600, 0.03));
+    return new SynthConfig(42L, 2000, 200, "synth", weights, bands, 220, 1, 3.0, 2, 0.5,
         List.of("sum", "difference"), 2);
   }
 
