@@ -1,7 +1,5 @@
 package io.longctx.jobs.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.longctx.jobs.config.LongctxConfig;
 import io.longctx.transforms.synth.SynthConfig;
 import io.longctx.transforms.synth.SynthGenerator;
@@ -23,7 +21,7 @@ import picocli.CommandLine.Command;
       "synth.seed and config give byte-identical files. Knobs: synth.task-weights, synth.length-bands,",
       "synth.distractor-similarity (0-2), synth.distractors-per-kchar, synth.hops, synth.hop-distance,",
       "synth.docmath-ops, synth.docmath-terms; e.g. --set synth.hops=3. Prints a JSON summary (counts per task",
-      "and per length band) on stdout."
+      "and per length band) on stdout and writes manifest.json (config + summary) next to the files."
     })
 public final class SynthCommand extends ConfiguredCommand {
   @Override
@@ -34,8 +32,7 @@ public final class SynthCommand extends ConfiguredCommand {
     System.err.println("longctx synth: writing " + synth.samples() + " train and " + synth.heldoutSamples()
         + " held-out records to " + dir);
     SynthSummary summary = SynthWriter.writeAll(SynthGenerator.of(synth), dir);
-    ObjectMapper json = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
-    System.out.println(json.writeValueAsString(summary));
+    System.out.println(summary.toJson());
     return 0;
   }
 }

@@ -1,5 +1,9 @@
 package io.longctx.transforms.synth;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.io.UncheckedIOException;
 import java.util.Map;
 
 /**
@@ -12,6 +16,16 @@ import java.util.Map;
  * @param heldout the held-out split
  */
 public record SynthSummary(long seed, double seconds, Split train, Split heldout) {
+  static final ObjectMapper SNAKE = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+
+  /** The summary as one line of JSON with snake_case keys (what {@code longctx synth} prints). */
+  public String toJson() {
+    try {
+      return SNAKE.writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   /**
    * One written split.

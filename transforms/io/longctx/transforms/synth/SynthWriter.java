@@ -2,6 +2,9 @@ package io.longctx.transforms.synth;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -25,9 +28,15 @@ public final class SynthWriter {
   private static final JsonFactory JSON = new JsonFactory();
   private static final int CHUNK = 4096;
 
+  /** The provenance file written next to the JSONL files. */
+  public static final String MANIFEST = "manifest.json";
+
   private SynthWriter() {}
 
-  /** Writes {@code <dir>/train.jsonl} and {@code <dir>/heldout.jsonl} with the config's sample counts. */
+  /**
+   * Writes {@code <dir>/train.jsonl} and {@code <dir>/heldout.jsonl} with the config's sample counts, then
+   * {@code <dir>/manifest.json} (provenance: the synth config that produced the files and the summary).
+   */
   public static SynthSummary writeAll(SynthGenerator generator, Path dir) {
     long start = System.nanoTime();
     SynthConfig c = generator.config();
@@ -35,7 +44,21 @@ public final class SynthWriter {
     SynthSummary.Split heldout =
         write(generator, SynthSplit.HELDOUT, c.heldoutSamples(), dir.resolve("heldout.jsonl"));
     double seconds = Math.round((System.nanoTime() - start) / 1e6) / 1000.0;
-    return new SynthSummary(c.seed(), seconds, train, heldout);
+    SynthSummary summary = new SynthSummary(c.seed(), seconds, train, heldout);
+    writeManifest(c, summary, dir.resolve(MANIFEST));
+    return summary;
+  }
+
+  private static void writeManifest(SynthConfig config, SynthSummary summary, Path file) {
+    ObjectMapper kebab = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE);
+    ObjectNode root = kebab.createObjectNode();
+    root.set("config", kebab.valueToTree(config));
+    root.set("summary", SynthSummary.SNAKE.valueToTree(summary));
+    try {
+      Files.writeString(file, kebab.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+    } catch (IOException e) {
+      throw SynthErrors.cannotWrite(file, e);
+    }
   }
 
   /** Writes records {@code 0..count-1} of a split to {@code file}. */

@@ -68,11 +68,33 @@ class SynthCommandTest {
     assertThat(first.get("difficulty").isObject()).isTrue();
     first.get("difficulty").forEach(v -> assertThat(v.isNumber()).isTrue());
 
+    JsonNode manifest = JSON.readTree(warehouse.resolve("synth/manifest.json").toFile());
+    assertThat(manifest.at("/config/samples").asInt()).isEqualTo(300);
+    assertThat(manifest.at("/config/hop-distance").asDouble()).isEqualTo(SynthConfig.defaults().hopDistance());
+    assertThat(manifest.at("/summary/train/records").asInt()).isEqualTo(300);
+
     // same command again: byte-identical output
     byte[] before = Files.readAllBytes(train);
     run(0, "synth", "--warehouse", warehouse.toString(),
         "--set", "synth.samples=300", "--set", "synth.heldout-samples=40");
     assertThat(Files.readAllBytes(train)).isEqualTo(before);
+  }
+
+  @Test
+  void unwritableOutputFailsWithAClearMessage() throws Exception {
+    Files.writeString(warehouse.resolve("blocker"), "a file where the output directory should be");
+    PrintStream saved = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      run(1, "synth", "--warehouse", warehouse.toString(), "--set", "synth.output=blocker",
+          "--set", "synth.samples=10");
+    } finally {
+      System.setErr(saved);
+    }
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("Cannot write synthetic records to " + warehouse.resolve("blocker/train.jsonl"))
+        .contains("writable");
   }
 
   @Test
