@@ -21,7 +21,8 @@ public record LongctxConfig(
     PolicyConfig policy,
     RewardsConfig rewards,
     CurriculumConfig curriculum,
-    TrainConfig train) {
+    TrainConfig train,
+    EvalConfig eval) {
 
   public static LongctxConfig defaults() {
     return new LongctxConfig(
@@ -32,7 +33,8 @@ public record LongctxConfig(
         PolicyConfig.defaults(),
         RewardsConfig.defaults(),
         CurriculumConfig.defaults(),
-        TrainConfig.defaults());
+        TrainConfig.defaults(),
+        EvalConfig.defaults());
   }
 
   public void validate() {
@@ -44,9 +46,10 @@ public record LongctxConfig(
     rewards.validate();
     curriculum.validate();
     train.validate();
+    eval.validate();
   }
 
   public LongctxConfig withWarehouse(String newWarehouse) {
-    return new LongctxConfig(newWarehouse, spark, synth, curate, policy, rewards, curriculum, train);
+    return new LongctxConfig(newWarehouse, spark, synth, curate, policy, rewards, curriculum, train, eval);
   }
 }

@@ -12,7 +12,7 @@ public final class EvalErrors {
 
   /** An evaluation failure with a message meant for the person running the job. */
   public static final class EvalException extends RuntimeException {
-    EvalException(String message) {
+    public EvalException(String message) {
       super(message);
     }
 
@@ -61,6 +61,13 @@ public final class EvalErrors {
     return new EvalException(
         "No rows for run '" + run + "' in " + table + ". Run 'bin/longctx eval --set eval.run=" + run
             + "' first, or check the run name (see SELECT DISTINCT run FROM eval_results).");
+  }
+
+  /** Generation was asked for but no generator is available for this checkpoint. */
+  public static EvalException noGenerator(String checkpoint, String why) {
+    return new EvalException(
+        "Cannot generate responses for checkpoint " + checkpoint + ": " + why
+            + ". Pass --responses FILE to score responses generated elsewhere (e.g. by a vLLM server).");
   }
 
   static EvalException generationFailed(String benchmark, String itemId, Throwable cause) {
