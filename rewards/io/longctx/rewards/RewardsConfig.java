@@ -1,30 +1,146 @@
 package io.longctx.rewards;
 
 import io.longctx.common.Check;
+import io.longctx.common.ConfigException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The {@code rewards} config section.
  *
- * @param sourceVerifiers maps a {@code data_source} substring to a verifier name for sources that the
- *     reference routing ({@code docmath}, {@code multihoprag}/{@code musique}, {@code long_toc_choices}) does
- *     not cover
- * @param judgeEnabled whether the LLM judge is asked where the rule verifier fails
+ * @param sourceVerifiers maps a {@code data_source} (exact name first, else a substring of it) to a verifier
+ *     name ({@code docmath}, {@code multihop}, {@code choices}) for sources that the reference routing
+ *     ({@code long_toc_choices}, {@code docmath}, {@code multihoprag}/{@code musique}) does not cover
+ * @param judge the LLM judge asked where the rule verifier fails
+ * @param overlong DAPO overlong reward shaping
+ * @param advantage group-normalised advantage options
  */
-public record RewardsConfig(Map<String, String> sourceVerifiers, boolean judgeEnabled) {
+public record RewardsConfig(
+    Map<String, String> sourceVerifiers, JudgeConfig judge, OverlongConfig overlong, AdvantageConfig advantage) {
 
   public static RewardsConfig defaults() {
     Map<String, String> m = new LinkedHashMap<>();
-    for (String s : new String[] {"frames", "hotpotqa", "2wikimqa", "narrativeqa", "qasper"}) {
-      m.put(s, "multihop");
+    for (String s : new String[] {"frames", "hotpotqa", "2wikimqa", "narrativeqa", "qasper", "synth_multihop",
+        "synth_retrieval"}) {
+      m.put(s, VerifierKind.MULTIHOP.configName());
     }
-    return new RewardsConfig(m, false);
+    return new RewardsConfig(m, JudgeConfig.defaults(), OverlongConfig.defaults(), AdvantageConfig.defaults());
+  }
+
+  /** Whether the LLM judge is asked where the rule verifier fails. */
+  public boolean judgeEnabled() {
+    return judge.enabled();
   }
 
   public void validate() {
+    if (sourceVerifiers == null) {
+      throw new ConfigException("rewards.source-verifiers", "must be a mapping of source -> verifier");
+    }
     for (Map.Entry<String, String> e : sourceVerifiers.entrySet()) {
-      Check.notBlank("rewards.source-verifiers." + e.getKey(), e.getValue());
+      String key = "rewards.source-verifiers." + e.getKey();
+      Check.notBlank(key, e.getKey());
+      Check.oneOf(key, e.getValue(), VerifierKind.configNames());
+    }
+    judge.validate();
+    overlong.validate();
+    advantage.validate();
+  }
+
+  /** Returns a copy with the judge settings replaced. */
+  public RewardsConfig withJudge(JudgeConfig newJudge) {
+    return new RewardsConfig(sourceVerifiers, newJudge, overlong, advantage);
+  }
+
+  /**
+   * The {@code rewards.judge} section: an OpenAI-compatible chat-completions endpoint (such as a vLLM server).
+   *
+   * @param enabled ask the judge where the rule score is below 1
+   * @param endpoint base URL, e.g. {@code http://127.0.0.1:8000/v1}; {@code /chat/completions} is appended
+   * @param model the model name sent in each request
+   * @param apiKeyEnv name of the environment variable holding the API key (sent as a bearer token, never
+   *     logged); unset or empty means no Authorization header
+   * @param timeoutMs per-request timeout (connect and response)
+   * @param maxRetries retries after the first attempt on 429, 5xx, timeouts and connection failures
+   * @param backoffBaseMs first retry delay; doubles with every retry
+   * @param concurrency most requests in flight at once per executor JVM and endpoint
+   * @param maxTokens {@code max_tokens} of each judge completion
+   */
+  public record JudgeConfig(
+      boolean enabled,
+      String endpoint,
+      String model,
+      String apiKeyEnv,
+      long timeoutMs,
+      int maxRetries,
+      long backoffBaseMs,
+      int concurrency,
+      int maxTokens) {
+
+    public static JudgeConfig defaults() {
+      return new JudgeConfig(
+          false, "http://127.0.0.1:8000/v1", "Qwen2.5-1.5B-Instruct", "LONGCTX_JUDGE_API_KEY", 30_000, 5, 1_000, 8,
+          1024);
+    }
+
+    public void validate() {
+      if (enabled) {
+        Check.notBlank("rewards.judge.endpoint", endpoint);
+        if (!endpoint.startsWith("http://") && !endpoint.startsWith("https://")) {
+          throw new ConfigException("rewards.judge.endpoint", "must start with http:// or https://, got '" + endpoint + "'");
+        }
+        Check.notBlank("rewards.judge.model", model);
+      }
+      Check.range("rewards.judge.timeout-ms", timeoutMs, 1, 3_600_000);
+      Check.range("rewards.judge.max-retries", maxRetries, 0, 20);
+      Check.range("rewards.judge.backoff-base-ms", backoffBaseMs, 0, 600_000);
+      Check.range("rewards.judge.concurrency", concurrency, 1, 1024);
+      Check.range("rewards.judge.max-tokens", maxTokens, 1, 1_000_000);
+    }
+
+    /** Returns a copy with {@code enabled} set. */
+    public JudgeConfig withEnabled(boolean on) {
+      return new JudgeConfig(on, endpoint, model, apiKeyEnv, timeoutMs, maxRetries, backoffBaseMs, concurrency, maxTokens);
+    }
+
+    /** Returns a copy pointing at another endpoint and model. */
+    public JudgeConfig withEndpoint(String newEndpoint, String newModel) {
+      return new JudgeConfig(
+          enabled, newEndpoint, newModel, apiKeyEnv, timeoutMs, maxRetries, backoffBaseMs, concurrency, maxTokens);
+    }
+  }
+
+  /**
+   * The {@code rewards.overlong} section: DAPO overlong shaping. The penalty is 0 up to
+   * {@code max-length - cache-length} response tokens, falls linearly to {@code -penalty-factor} at
+   * {@code max-length}, and stays there beyond it.
+   */
+  public record OverlongConfig(boolean enabled, int maxLength, int cacheLength, double penaltyFactor) {
+
+    public static OverlongConfig defaults() {
+      return new OverlongConfig(true, 10_000, 1_000, 1.0);
+    }
+
+    public void validate() {
+      Check.positive("rewards.overlong.max-length", maxLength);
+      Check.range("rewards.overlong.cache-length", cacheLength, 1, maxLength);
+      Check.nonNegative("rewards.overlong.penalty-factor", penaltyFactor);
+    }
+  }
+
+  /**
+   * The {@code rewards.advantage} section.
+   *
+   * @param scaleByStd divide by the group std (GRPO); {@code false} gives Dr.GRPO's unscaled {@code r - mean}
+   * @param epsilon added to the std before dividing
+   */
+  public record AdvantageConfig(boolean scaleByStd, double epsilon) {
+
+    public static AdvantageConfig defaults() {
+      return new AdvantageConfig(true, 1e-6);
+    }
+
+    public void validate() {
+      Check.range("rewards.advantage.epsilon", epsilon, 0, 1);
     }
   }
 }
