@@ -87,6 +87,7 @@ public final class EvaluateCheckpointJob {
     if (!problems.isEmpty() && e.strict()) {
       throw EvalErrors.badRecords(problems);
     }
+    scorer.validateSources(items.stream().map(EvalItem::dataSource).collect(java.util.stream.Collectors.toSet()));
     Dataset<Row> scored =
         SparkSessions.withJobGroup(spark, "eval-generate", "Prompts, responses and scores for " + names,
             () -> score(respond(prompts(items)), e));

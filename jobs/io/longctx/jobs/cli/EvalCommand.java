@@ -84,8 +84,7 @@ public final class EvalCommand extends ConfiguredCommand {
   }
 
   private static io.longctx.transforms.eval.ResponseScorer scorer(LongctxConfig config) {
-    throw new io.longctx.transforms.eval.EvalErrors.EvalException(
-        "scoring needs the rewards area's hybrid reward, which is not part of this build yet");
+    return io.longctx.transforms.eval.ResponseScorer.hybrid(config.rewards());
   }
 
   private static io.longctx.transforms.eval.ResponseGenerator.Loader generator(LongctxConfig config) {

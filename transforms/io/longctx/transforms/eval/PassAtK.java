@@ -38,6 +38,7 @@ public final class PassAtK {
   /** The estimator as a Spark SQL expression, for use in views and notebooks. */
   public static String sql(String n, String c, String k) {
     return "CASE WHEN " + k + " < 1 OR " + k + " > " + n + " THEN CAST(NULL AS DOUBLE)"
+        + " WHEN " + c + " = 0 THEN CAST(0.0 AS DOUBLE)"
         + " WHEN " + n + " - " + c + " < " + k + " THEN CAST(1.0 AS DOUBLE)"
         + " ELSE 1.0 - aggregate(sequence(" + n + " - " + c + " + 1, " + n + "), CAST(1.0 AS DOUBLE),"
         + " (acc, i) -> acc * (1.0 - CAST(" + k + " AS DOUBLE) / i)) END";

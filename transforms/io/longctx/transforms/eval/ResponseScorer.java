@@ -1,6 +1,8 @@
 package io.longctx.transforms.eval;
 
+import io.longctx.rewards.RewardsConfig;
 import java.io.Serializable;
+import java.util.Collection;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -16,4 +18,12 @@ public interface ResponseScorer extends Serializable {
    * judge was not asked), {@code score}, {@code em}, {@code f1} (doubles).
    */
   Dataset<Row> score(Dataset<Row> responses);
+
+  /** Fails, naming the fix, when a data source has no verifier; called before any generation starts. */
+  void validateSources(Collection<String> dataSources);
+
+  /** The scorer over the rewards area's verifiers, configured by the {@code rewards} section. */
+  static ResponseScorer hybrid(RewardsConfig rewards) {
+    return new HybridResponseScorer(rewards);
+  }
 }
