@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       ConfigCommand.class,
       BenchCommand.class,
       SynthCommand.class,
+      EvalCommand.class,
     })
 public final class LongctxCli {
 

@@ -22,8 +22,10 @@ public record LongctxConfig(
     PolicyConfig policy,
     RewardsConfig rewards,
     CurriculumConfig curriculum,
+    SftConfig sft,
     TrainConfig train,
-    OptimConfig optim) {
+    OptimConfig optim,
+    EvalConfig eval) {
 
   public static LongctxConfig defaults() {
     return new LongctxConfig(
@@ -34,8 +36,10 @@ public record LongctxConfig(
         PolicyConfig.defaults(),
         RewardsConfig.defaults(),
         CurriculumConfig.defaults(),
+        SftConfig.defaults(),
         TrainConfig.defaults(),
-        OptimConfig.defaults());
+        OptimConfig.defaults(),
+        EvalConfig.defaults());
   }
 
   public void validate() {
@@ -46,11 +50,14 @@ public record LongctxConfig(
     policy.validate();
     rewards.validate();
     curriculum.validate();
+    sft.validate();
     train.validate();
     optim.validate();
+    eval.validate();
   }
 
   public LongctxConfig withWarehouse(String newWarehouse) {
-    return new LongctxConfig(newWarehouse, spark, synth, curate, policy, rewards, curriculum, train, optim);
+    return new LongctxConfig(
+        newWarehouse, spark, synth, curate, policy, rewards, curriculum, sft, train, optim, eval);
   }
 }

@@ -1,0 +1,42 @@
+package io.longctx.transforms.eval;
+
+import java.io.Serializable;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * One evaluation question in the common schema every benchmark is normalised to.
+ *
+ * @param benchmark benchmark key ({@link Benchmark#key()})
+ * @param itemId the record's id in its file (or {@code <file>#<record number>} when the layout has none)
+ * @param dataSource routes the response to a reward verifier (e.g. {@code docmath}, {@code hotpotqa})
+ * @param question the question shown to the model
+ * @param document the long document, already joined the way the reference evaluation joins it
+ * @param golds the gold answers, never empty; scoring uses the first unless configured otherwise
+ */
+public record EvalItem(
+    String benchmark, String itemId, String dataSource, String question, String document, List<String> golds)
+    implements Serializable {
+
+  /** Spark schema of {@link #toRow()}. */
+  public static final StructType SCHEMA =
+      new StructType()
+          .add("benchmark", DataTypes.StringType, false)
+          .add("item_id", DataTypes.StringType, false)
+          .add("data_source", DataTypes.StringType, false)
+          .add("question", DataTypes.StringType, false)
+          .add("document", DataTypes.StringType, false)
+          .add("golds", DataTypes.createArrayType(DataTypes.StringType, false), false);
+
+  public EvalItem {
+    golds = List.copyOf(golds);
+  }
+
+  public Row toRow() {
+    return RowFactory.create(
+        benchmark, itemId, dataSource, question, document, golds);
+  }
+}

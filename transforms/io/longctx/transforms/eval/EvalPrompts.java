@@ -1,0 +1,106 @@
+package io.longctx.transforms.eval;
+
+import io.longctx.policy.tokenizer.ChatTemplate;
+import io.longctx.policy.tokenizer.Tokenizer;
+import io.longctx.policy.tokenizer.TokenizerSpec;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Builds the model input for each {@link EvalItem} row the way the QwenLong-L1 evaluation does: the question and
+ * document go into the zero-shot template, the filled template is tokenised with the policy tokenizer and, when
+ * longer than the input cap, middle-truncated ({@link MiddleTruncation}) and decoded; then the chat template
+ * renders the user turn.
+ */
+public final class EvalPrompts {
+  /** The reference evaluation's zero-shot template ({@code $DOC$} and {@code $Q$} are stripped first). */
+  public static final String TEMPLATE =
+      "Please read the following text and answer the question below.\n\n<text>\n$DOC$\n</text>\n\n$Q$\n\n"
+          + "Format your response as follows: \"Therefore, the answer is (insert answer here)\".";
+
+  /** Columns added by {@link #build}. */
+  public static final StructType ADDED =
+      new StructType()
+          .add("prompt", DataTypes.StringType, false)
+          .add("prompt_tokens", DataTypes.IntegerType, false)
+          .add("input_tokens", DataTypes.IntegerType, false)
+          .add("truncated", DataTypes.BooleanType, false);
+
+  private EvalPrompts() {}
+
+  /** The filled template (the user message) for one question and document. */
+  public static String userMessage(String question, String document) {
+    return TEMPLATE.replace("$DOC$", document.strip()).replace("$Q$", question.strip());
+  }
+
+  /**
+   * Adds {@code prompt} (the chat-rendered model input), {@code prompt_tokens} (length of the filled template
+   * before the cap), {@code input_tokens} (after the cap, chat markers included) and {@code truncated}.
+   * Requires the {@link EvalItem#SCHEMA} columns {@code question} and {@code document}.
+   */
+  public static Dataset<Row> build(
+      Dataset<Row> items, TokenizerSpec tokenizer, ChatTemplate template, int maxInputTokens) {
+    StructType out = items.schema();
+    for (var f : ADDED.fields()) {
+      out = out.add(f);
+    }
+    return items.mapPartitions(
+        new BuildPrompts(tokenizer, template, maxInputTokens, items.schema().fieldIndex("question"),
+            items.schema().fieldIndex("document")),
+        Encoders.row(out));
+  }
+
+  /** Per partition: opens one tokenizer and builds every row's prompt. */
+  static final class BuildPrompts implements MapPartitionsFunction<Row, Row> {
+    private final TokenizerSpec tokenizer;
+    private final ChatTemplate template;
+    private final int maxInputTokens;
+    private final int questionIdx;
+    private final int documentIdx;
+
+    BuildPrompts(TokenizerSpec tokenizer, ChatTemplate template, int maxInputTokens, int questionIdx, int documentIdx) {
+      this.tokenizer = tokenizer;
+      this.template = template;
+      this.maxInputTokens = maxInputTokens;
+      this.questionIdx = questionIdx;
+      this.documentIdx = documentIdx;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+      List<Row> out = new ArrayList<>();
+      try (Tokenizer tok = tokenizer.open()) {
+        while (rows.hasNext()) {
+          Row r = rows.next();
+          out.add(withPrompt(r, tok));
+        }
+      }
+      return out.iterator();
+    }
+
+    private Row withPrompt(Row r, Tokenizer tok) {
+      String user = userMessage(r.getString(questionIdx), r.getString(documentIdx));
+      int[] ids = tok.encode(user);
+      int[] capped = MiddleTruncation.truncate(ids, maxInputTokens);
+      boolean truncated = capped != ids;
+      String rendered = template.render(truncated ? tok.decode(capped) : user);
+      Object[] values = new Object[r.size() + 4];
+      for (int i = 0; i < r.size(); i++) {
+        values[i] = r.get(i);
+      }
+      values[r.size()] = rendered;
+      values[r.size() + 1] = ids.length;
+      values[r.size() + 2] = tok.count(rendered);
+      values[r.size() + 3] = truncated;
+      return RowFactory.create(values);
+    }
+  }
+}

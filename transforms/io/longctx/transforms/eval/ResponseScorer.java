@@ -1,0 +1,29 @@
+package io.longctx.transforms.eval;
+
+import io.longctx.rewards.RewardsConfig;
+import java.io.Serializable;
+import java.util.Collection;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Scores responses: the evaluation's score is max(rule verifier, LLM judge) with the judge asked only where the
+ * rule fails, plus EM and F1 against the gold. Implemented over the rewards area's hybrid reward.
+ */
+public interface ResponseScorer extends Serializable {
+
+  /**
+   * Input columns: {@code data_source}, {@code question}, {@code response}, {@code gold} (one gold string).
+   * Adds {@code pred} (nullable string), {@code rule_score}, {@code judge_score} (nullable double, null where the
+   * judge was not asked), {@code score}, {@code em}, {@code f1} (doubles).
+   */
+  Dataset<Row> score(Dataset<Row> responses);
+
+  /** Fails, naming the fix, when a data source has no verifier; called before any generation starts. */
+  void validateSources(Collection<String> dataSources);
+
+  /** The scorer over the rewards area's verifiers, configured by the {@code rewards} section. */
+  static ResponseScorer hybrid(RewardsConfig rewards) {
+    return new HybridResponseScorer(rewards);
+  }
+}
