@@ -21,6 +21,7 @@ public record LongctxConfig(
     PolicyConfig policy,
     RewardsConfig rewards,
     CurriculumConfig curriculum,
+    SftConfig sft,
     TrainConfig train) {
 
   public static LongctxConfig defaults() {
@@ -32,6 +33,7 @@ public record LongctxConfig(
         PolicyConfig.defaults(),
         RewardsConfig.defaults(),
         CurriculumConfig.defaults(),
+        SftConfig.defaults(),
         TrainConfig.defaults());
   }
 
@@ -43,10 +45,11 @@ public record LongctxConfig(
     policy.validate();
     rewards.validate();
     curriculum.validate();
+    sft.validate();
     train.validate();
   }
 
   public LongctxConfig withWarehouse(String newWarehouse) {
-    return new LongctxConfig(newWarehouse, spark, synth, curate, policy, rewards, curriculum, train);
+    return new LongctxConfig(newWarehouse, spark, synth, curate, policy, rewards, curriculum, sft, train);
   }
 }

@@ -30,13 +30,13 @@ class ConfigLoaderTest {
 
   @Test
   void fileOverridesDefaultsAndSetOverridesFile() throws Exception {
-    Path p = yaml("train:\n  group-size: 4\n  batch-size: 3\n");
+    Path p = yaml("train:\n  group-size: 4\n  batch-size: 24\n");
     Map<String, String> sets = new LinkedHashMap<>();
     sets.put("train.group-size", "16");
     sets.put("curate.buckets", "[100, 200]");
     LongctxConfig c = ConfigLoader.load(p, sets);
     assertThat(c.train().groupSize()).isEqualTo(16);
-    assertThat(c.train().batchSize()).isEqualTo(3);
+    assertThat(c.train().batchSize()).isEqualTo(24);
     assertThat(c.train().temperature()).isEqualTo(TrainConfig.defaults().temperature());
     assertThat(c.curate().buckets()).containsExactly(100, 200);
   }
