@@ -60,4 +60,8 @@ public record LongctxConfig(
     return new LongctxConfig(
         newWarehouse, spark, synth, curate, policy, rewards, curriculum, sft, train, optim, eval);
   }
+
+  public LongctxConfig withEval(EvalConfig newEval) {
+    return new LongctxConfig(warehouse, spark, synth, curate, policy, rewards, curriculum, sft, train, optim, newEval);
+  }
 }
