@@ -88,6 +88,7 @@ public final class GenerateCommand extends ConfiguredCommand {
     PolicyConfig policy = config.policy();
     String modelName = model != null ? model : policy.model();
     boolean embedded = modelName.equals("embedded");
+    Devices.setCpuThreads(policy.cpuThreads());
     try (Tokenizer tok = openTokenizer(embedded ? null : Path.of(modelName), embedded ? "byte" : null)) {
       int[] prompt = promptIds(tok);
       Qwen2Model m = embedded
@@ -95,6 +96,7 @@ public final class GenerateCommand extends ConfiguredCommand {
               Devices.resolve(device != null ? device : policy.device()))
           : Qwen2Model.load(Path.of(modelName), Devices.resolve(device != null ? device : policy.device()));
       try (m) {
+        m.setAttentionChunk(policy.attentionChunk());
         Generation g = new Generator(m).generate(List.of(prompt), generationConfig(m, tok)).get(0);
         System.out.println(toJson(g, tok));
       }
