@@ -94,7 +94,7 @@ public final class Generator {
       Shape shape = new Shape(ids.length, 1);
       int upTo = cache.length() + 1;
       NDArray logits = model.forward(
-          m.create(ids, shape), m.create(positions, shape), mask.get(new NDIndex(":, :{}", upTo)), cache);
+          m.create(ids, shape), m.create(positions, shape), mask.get(new NDIndex().addAllDim().addSliceDim(0, upTo)), cache);
       NDArray last = logits.reshape(ids.length, logits.getShape().get(2));
       logits.close(); // attached to m, outside this scope; the reshaped view keeps the storage
       NDScope.unregister(last);

@@ -56,14 +56,14 @@ final class Attention {
       NDArray q, NDArray k, NDArray v, NDArray padBias, int past, int c0, int c1, long b, long kv, long g, long d) {
     int lc = c1 - c0;
     int keys = past + c1;
-    NDArray qc = lc == q.getShape().get(2) ? q : q.get(new NDIndex(":, :, {}:{}", c0, c1));
-    NDArray kc = keys == k.getShape().get(2) ? k : k.get(new NDIndex(":, :, :{}", keys));
-    NDArray vc = keys == v.getShape().get(2) ? v : v.get(new NDIndex(":, :, :{}", keys));
+    NDArray qc = lc == q.getShape().get(2) ? q : q.get(new NDIndex().addAllDim(2).addSliceDim(c0, c1));
+    NDArray kc = keys == k.getShape().get(2) ? k : k.get(new NDIndex().addAllDim(2).addSliceDim(0, keys));
+    NDArray vc = keys == v.getShape().get(2) ? v : v.get(new NDIndex().addAllDim(2).addSliceDim(0, keys));
     NDArray qg = qc.reshape(b, kv, g * lc, d);
     NDArray scores = qg.matMul(kc.transpose(0, 1, 3, 2)).reshape(b, kv, g, lc, keys);
     NDArray bias = causalBias(q.getManager(), past, c0, c1, keys);
     if (padBias != null) {
-      NDArray pb = keys == padBias.getShape().get(4) ? padBias : padBias.get(new NDIndex("..., :{}", keys));
+      NDArray pb = keys == padBias.getShape().get(4) ? padBias : padBias.get(new NDIndex().addAllDim(4).addSliceDim(0, keys));
       bias = bias == null ? pb : bias.add(pb);
     }
     if (bias != null) {

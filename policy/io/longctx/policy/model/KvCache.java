@@ -60,10 +60,11 @@ public final class KvCache implements AutoCloseable {
     if (length + n > capacity) {
       throw new IllegalStateException("KV cache full: " + length + " + " + n + " > capacity " + capacity);
     }
-    NDIndex slot = new NDIndex(":, :, {}:{}", length, length + n);
+    // builder-form indices: parsing an index string costs more than the copy itself in the decode loop
+    NDIndex slot = new NDIndex().addAllDim(2).addSliceDim(length, length + n);
     keys[layer].set(slot, k);
     values[layer].set(slot, v);
-    NDIndex upTo = new NDIndex(":, :, 0:{}", length + n);
+    NDIndex upTo = new NDIndex().addAllDim(2).addSliceDim(0, length + n);
     return new NDArray[] {keys[layer].get(upTo), values[layer].get(upTo)};
   }
 
