@@ -43,8 +43,10 @@ final class Sampler {
     long b = logits.getShape().get(0);
     long v = logits.getShape().get(1);
     NDArray scaled = config.temperature() == 1.0 ? logits : logits.div((float) config.temperature());
-    NDArray order = scaled.argSort(-1, false);
-    NDArray probs = scaled.gather(order, 1).softmax(-1);
+    boolean filtered = (config.topK() > 0 && config.topK() < v) || config.topP() < 1.0;
+    // inverse-CDF sampling works in any token order; sort only when top-k/top-p need ranks
+    NDArray order = filtered ? scaled.argSort(-1, false) : null;
+    NDArray probs = (filtered ? scaled.gather(order, 1) : scaled).softmax(-1);
     if (config.topK() > 0 && config.topK() < v) {
       NDArray keep = m.arange(0, (int) v, 1, DataType.INT32).lt(config.topK()).toType(DataType.FLOAT32, false);
       probs = probs.mul(keep);
@@ -60,7 +62,7 @@ final class Sampler {
       u[i] = (float) streams[i].nextDouble();
     }
     NDArray target = m.create(u, new Shape(b, 1)).mul(cdf.get(new NDIndex(":, -1:")));
-    NDArray choice = cdf.lt(target).countNonzero(1).minimum(v - 1).expandDims(1);
-    return order.gather(choice.toType(DataType.INT64, false), 1).squeeze(1);
+    NDArray choice = cdf.lt(target).countNonzero(1).minimum(v - 1);
+    return filtered ? order.gather(choice.toType(DataType.INT64, false).expandDims(1), 1).squeeze(1) : choice;
   }
 }
