@@ -79,6 +79,7 @@ public final class Generator {
       }
     }
     try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
       Shape shape = new Shape(batch, promptLength);
       NDArray hidden = model.hiddenStates(
           m.create(ids, shape), m.create(pos, shape), mask.get(new NDIndex(":, :{}", promptLength)), cache);
@@ -91,6 +92,7 @@ public final class Generator {
 
   private NDArray decodeStep(int[] ids, int[] positions, NDArray mask, KvCache cache, NDManager m) {
     try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
       Shape shape = new Shape(ids.length, 1);
       int upTo = cache.length() + 1;
       NDArray logits = model.forward(

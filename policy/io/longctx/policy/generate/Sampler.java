@@ -31,6 +31,7 @@ final class Sampler {
 
   Choice choose(NDArray logits) {
     try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
       NDArray token = config.greedy() ? logits.argMax(-1) : sample(logits);
       NDArray idx = token.toType(DataType.INT64, false).expandDims(1);
       NDArray logp = logits.logSoftmax(-1).gather(idx, 1).squeeze(1);

@@ -47,6 +47,7 @@ public final class Scorer {
       throw new IllegalArgumentException("responseStart must be in [1, " + (t - 1) + "], got " + responseStart);
     }
     try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
       NDArray positions = attentionMask == null ? null : positionsFromMask(attentionMask);
       NDArray hidden = model.hiddenStates(sequences, positions, attentionMask, null);
       NDArray predicting = hidden.get(new NDIndex(":, {}:{}, :", responseStart - 1, t - 1));

@@ -42,6 +42,7 @@ final class Attention {
     for (int c0 = 0; c0 < l; c0 += chunk) {
       int c1 = Math.min(l, c0 + chunk);
       try (NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
         NDArray part = chunk(scaled, k, v, padBias, past, c0, c1, b, kv, g, d);
         NDScope.unregister(part);
         parts.add(part);

@@ -106,8 +106,7 @@ public final class SafetensorsReader {
       readFully(ch, hb, 8);
       JsonNode header = JSON.readTree(new String(hb.array(), StandardCharsets.UTF_8));
       long dataStart = 8 + n;
-      for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : header.properties()) {
         if (!e.getKey().equals("__metadata__")) {
           TensorInfo info = tensorInfo(file, e.getKey(), e.getValue());
           if (dataStart + info.end() > size) {
