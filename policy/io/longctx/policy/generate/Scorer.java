@@ -21,9 +21,9 @@ public final class Scorer {
     this.model = model;
   }
 
-  /** Scores a {@link PaddedBatch}; the result is attached to {@code manager}. */
+  /** Scores a {@link PaddedBatch}; the result (on the model's device) is attached to {@code manager}. */
   public TokenScores score(PaddedBatch batch, boolean withEntropy, NDManager manager) {
-    try (NDManager tmp = manager.newSubManager()) {
+    try (NDManager tmp = model.manager().newSubManager()) {
       NDList arrays = batch.toArrays(tmp);
       TokenScores s = score(arrays.get(0), arrays.get(1), batch.promptLength(), withEntropy);
       s.logProbs().attach(manager);
