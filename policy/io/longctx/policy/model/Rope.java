@@ -21,14 +21,11 @@ final class Rope {
       for (int i = 0; i < halfDim; i++) {
         // float32 like transformers: 1 / theta ** (arange(0, dim, 2).float() / dim)
         float exponent = (float) (2 * i) / (float) dim;
-        inv[i] = (float) (1.0 / (float) Math.pow(config.ropeTheta(), exponent));
+        inv[i] = 1f / (float) Math.pow(config.ropeTheta(), exponent);
       }
       attentionScale = 1f;
     } else {
-      double[] d = config.ropeScaling().inverseFrequencies(dim, config.ropeTheta());
-      for (int i = 0; i < halfDim; i++) {
-        inv[i] = (float) d[i];
-      }
+      inv = config.ropeScaling().inverseFrequencies(dim, config.ropeTheta());
       attentionScale = (float) config.ropeScaling().effectiveAttentionFactor();
     }
     invFreq = manager.create(inv);
