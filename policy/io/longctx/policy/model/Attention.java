@@ -18,6 +18,12 @@ final class Attention {
   /** Additive bias for masked scores: finite, so fully masked (padding) rows stay finite. */
   static final float MASKED = -1e30f;
 
+  /**
+   * Largest score tensor (elements) built since the last reset: a diagnostic that lets tests prove prefill never
+   * materialises a full length x length matrix. Updated without locking; exact when one thread runs a model.
+   */
+  static final java.util.concurrent.atomic.AtomicLong LARGEST_SCORES = new java.util.concurrent.atomic.AtomicLong();
+
   private Attention() {}
 
   /**
@@ -62,6 +68,7 @@ final class Attention {
     NDArray vc = keys == v.getShape().get(2) ? v : v.get(new NDIndex().addAllDim(2).addSliceDim(0, keys));
     NDArray qg = qc.reshape(b, kv, g * lc, d);
     NDArray scores = qg.matMul(kc.transpose(0, 1, 3, 2)).reshape(b, kv, g, lc, keys);
+    LARGEST_SCORES.accumulateAndGet(b * kv * g * lc * keys, Math::max);
     NDArray bias = causalBias(q.getManager(), past, c0, c1, keys);
     if (padBias != null) {
       NDArray pb = keys == padBias.getShape().get(4) ? padBias : padBias.get(new NDIndex().addAllDim(4).addSliceDim(0, keys));

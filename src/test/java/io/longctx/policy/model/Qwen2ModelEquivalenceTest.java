@@ -125,4 +125,23 @@ class Qwen2ModelEquivalenceTest {
     assertThat(maxAbs).isGreaterThan(0f);
     assertThat(maxDiff).isLessThanOrEqualTo(1e-4f * maxAbs);
   }
+
+  @Test
+  void prefillScoresGrowLinearlyWithLength() {
+    try (NDManager m = model.manager().newSubManager()) {
+      model.setAttentionChunk(32);
+      long[] largest = new long[2];
+      int[] lengths = {256, 512};
+      for (int i = 0; i < 2; i++) {
+        Attention.LARGEST_SCORES.set(0);
+        model.forward(ids(m, 1, lengths[i], 9)).close();
+        largest[i] = Attention.LARGEST_SCORES.get();
+        // at most heads x chunk x length scores at once, never heads x length x length
+        assertThat(largest[i]).isEqualTo((long) CONFIG.numAttentionHeads() * 32 * lengths[i]);
+      }
+      assertThat(largest[1]).isEqualTo(2 * largest[0]);
+    } finally {
+      model.setAttentionChunk(Qwen2Model.DEFAULT_ATTENTION_CHUNK);
+    }
+  }
 }
