@@ -29,17 +29,18 @@ final class Sampler {
   /** Sampled tokens and their raw-policy log-probs. */
   record Choice(int[] tokens, float[] logProbs) {}
 
-  Choice choose(NDArray logits) {
+  /** @param rows for each batch row of {@code logits}, the sequence (stream) it belongs to */
+  Choice choose(NDArray logits, int[] rows) {
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      NDArray token = config.greedy() ? logits.argMax(-1) : sample(logits);
+      NDArray token = config.greedy() ? logits.argMax(-1) : sample(logits, rows);
       NDArray idx = token.toType(DataType.INT64, false).expandDims(1);
       NDArray logp = logits.logSoftmax(-1).gather(idx, 1).squeeze(1);
       return new Choice(token.toType(DataType.INT32, false).toIntArray(), logp.toFloatArray());
     }
   }
 
-  private NDArray sample(NDArray logits) {
+  private NDArray sample(NDArray logits, int[] rows) {
     NDManager m = logits.getManager();
     long b = logits.getShape().get(0);
     long v = logits.getShape().get(1);
@@ -60,7 +61,7 @@ final class Sampler {
     NDArray cdf = probs.cumSum(1);
     float[] u = new float[(int) b];
     for (int i = 0; i < u.length; i++) {
-      u[i] = (float) streams[i].nextDouble();
+      u[i] = (float) streams[rows[i]].nextDouble();
     }
     NDArray target = m.create(u, new Shape(b, 1)).mul(cdf.get(new NDIndex(":, -1:")));
     NDArray choice = cdf.lt(target).countNonzero(1).minimum(v - 1);

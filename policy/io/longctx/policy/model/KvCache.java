@@ -2,6 +2,7 @@ package io.longctx.policy.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -19,7 +20,7 @@ public final class KvCache implements AutoCloseable {
   private final NDArray[] keys;
   private final NDArray[] values;
   private final int capacity;
-  private final int batch;
+  private int batch;
   private int length;
 
   KvCache(Qwen2Config config, int batch, int capacity, NDManager manager) {
@@ -71,6 +72,33 @@ public final class KvCache implements AutoCloseable {
   /** Marks {@code n} more positions as stored; called once per forward after every layer has appended. */
   void advance(int n) {
     length += n;
+  }
+
+  /**
+   * Keeps only the batch rows {@code rows} (in that order) and frees the storage of the others, so sequences
+   * that finished early stop costing compute. Positions stay as they are.
+   */
+  public void keepRows(int[] rows) {
+    long[] idx = new long[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      if (rows[i] < 0 || rows[i] >= batch) {
+        throw new IllegalArgumentException("row " + rows[i] + " outside the batch of " + batch);
+      }
+      idx[i] = rows[i];
+    }
+    try (NDArray index = keys[0].getManager().create(idx)) {
+      for (int i = 0; i < keys.length; i++) {
+        keys[i] = replace(keys[i], keys[i].get(new NDIndex("{}", index)));
+        values[i] = replace(values[i], values[i].get(new NDIndex("{}", index)));
+      }
+    }
+    batch = rows.length;
+  }
+
+  private static NDArray replace(NDArray old, NDArray kept) {
+    NDScope.unregister(kept); // owned by the cache, not by any caller's scope
+    old.close();
+    return kept;
   }
 
   /** Forgets all positions (storage is kept for reuse). */
