@@ -144,4 +144,21 @@ class Qwen2ModelEquivalenceTest {
       model.setAttentionChunk(Qwen2Model.DEFAULT_ATTENTION_CHUNK);
     }
   }
+
+  @Test
+  void forwardAndDecodingReleaseEveryIntermediate() {
+    ai.djl.ndarray.BaseNDManager root = (ai.djl.ndarray.BaseNDManager) model.manager();
+    int rootBefore = root.getManagedArrays().size();
+    try (NDManager m = model.manager().newSubManager(); KvCache cache = model.newCache(2, 40, m)) {
+      model.forward(ids(m, 2, 8, 5), null, null, cache).close();
+      int before = ((ai.djl.ndarray.BaseNDManager) m).getManagedArrays().size();
+      for (int t = 0; t < 10; t++) {
+        try (NDArray step = ids(m, 2, 1, t)) {
+          model.forward(step, null, null, cache).close();
+        }
+      }
+      assertThat(((ai.djl.ndarray.BaseNDManager) m).getManagedArrays()).hasSize(before);
+    }
+    assertThat(root.getManagedArrays()).hasSize(rootBefore);
+  }
 }
