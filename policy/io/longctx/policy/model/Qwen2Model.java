@@ -23,7 +23,9 @@ import java.util.Map;
  *
  * <p>Parameters are float32 NDArrays named exactly as the Hugging Face tensors and owned by the model's manager;
  * an optimizer updates them in place. Forward intermediates are released when the call returns; the returned
- * array is attached to the manager of the {@code inputIds} argument. Not thread-safe.
+ * array is attached to the manager of the {@code inputIds} argument; inputs must be on the model's device.
+ * Inference calls only read the parameters; training and {@link #setAttentionChunk} must not run concurrently
+ * with other calls (concurrent inference is not covered by tests).
  */
 public final class Qwen2Model implements AutoCloseable {
   /** Default number of query positions per attention chunk. */
