@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import io.longctx.policy.PolicyErrors;
 import io.longctx.policy.model.Qwen2Model;
 
 /**
@@ -23,6 +24,16 @@ public final class Scorer {
 
   /** Scores a {@link PaddedBatch}; the result (on the model's device) is attached to {@code manager}. */
   public TokenScores score(PaddedBatch batch, boolean withEntropy, NDManager manager) {
+    int vocab = model.config().vocabSize();
+    for (int i = 0; i < batch.batchSize(); i++) {
+      for (int j = 0; j < batch.ids()[i].length; j++) {
+        int id = batch.ids()[i][j];
+        if (batch.attentionMask()[i][j] == 1 && (id < 0 || id >= vocab)) {
+          throw PolicyErrors.badRequest("sequence " + i + " holds token id " + id + " at column " + j
+              + ", outside the vocabulary [0, " + vocab + ")");
+        }
+      }
+    }
     try (NDManager tmp = model.manager().newSubManager()) {
       NDList arrays = batch.toArrays(tmp);
       TokenScores s = score(arrays.get(0), arrays.get(1), batch.promptLength(), withEntropy);
