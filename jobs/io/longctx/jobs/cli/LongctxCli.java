@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       SynthCommand.class,
       EvalCommand.class,
+      GenerateCommand.class,
     })
 public final class LongctxCli {
 
