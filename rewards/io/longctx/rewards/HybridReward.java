@@ -30,6 +30,9 @@ import org.apache.spark.sql.types.StructType;
  * overlong penalty; = reward when shaping is off or there is no {@code response_tokens}) and {@code pred} (the
  * extracted answer, null when none). Unmapped sources and null inputs fail the job with a message naming the
  * row; use {@link #unmappedSources} to check a DataFrame first.
+ *
+ * <p>The result is lazy like any Dataset: every action on it re-runs the verifiers and re-asks the judge, so a
+ * caller that uses it more than once (or sorts it, which samples it first) should {@code persist()} it.
  */
 public final class HybridReward {
   public static final String RULE_SCORE = "rule_score";
