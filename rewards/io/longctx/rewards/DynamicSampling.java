@@ -36,10 +36,10 @@ public final class DynamicSampling {
   public static Dataset<Row> flag(Dataset<Row> rollouts, String groupCol, String accuracyCol) {
     GroupAdvantages.requireColumns(rollouts, groupCol, accuracyCol);
     Column hit = hit(accuracyCol);
-    Dataset<Row> groups = rollouts.groupBy(col(groupCol))
+    Dataset<Row> groups = rollouts.groupBy(col(groupCol).as(GroupAdvantages.KEY))
         .agg(min(hit).notEqual(max(hit)).as(KEPT));
-    return rollouts.join(groups, rollouts.col(groupCol).eqNullSafe(groups.col(groupCol)), "inner")
-        .drop(groups.col(groupCol));
+    return rollouts.join(groups, col(groupCol).eqNullSafe(col(GroupAdvantages.KEY)), "inner")
+        .drop(GroupAdvantages.KEY);
   }
 
   /** Counts kept groups and rows of a DataFrame that has {@code kept}; one small aggregate comes back. */

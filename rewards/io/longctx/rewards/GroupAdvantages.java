@@ -28,6 +28,7 @@ public final class GroupAdvantages {
   public static final String ADVANTAGE = "advantage";
 
   static final String N = "__group_n";
+  static final String KEY = "__group_key";
   static final String ACC_MIN = "__acc_min";
   static final String ACC_MAX = "__acc_max";
 
@@ -37,7 +38,7 @@ public final class GroupAdvantages {
   public static Dataset<Row> compute(
       Dataset<Row> rollouts, String groupCol, String rewardCol, RewardsConfig.AdvantageConfig options) {
     requireColumns(rollouts, groupCol, rewardCol);
-    Dataset<Row> stats = rollouts.groupBy(col(groupCol))
+    Dataset<Row> stats = rollouts.groupBy(col(groupCol).as(KEY))
         .agg(count(lit(1)).as(N), avg(col(rewardCol)).as(GROUP_MEAN), stddev_samp(col(rewardCol)).as(GROUP_STD));
     return applyStats(rollouts, groupStats(stats), groupCol, rewardCol, options).drop(N);
   }
@@ -51,7 +52,7 @@ public final class GroupAdvantages {
       RewardsConfig.AdvantageConfig options) {
     requireColumns(rollouts, groupCol, rewardCol, accuracyCol);
     Column hit = DynamicSampling.hit(accuracyCol);
-    Dataset<Row> stats = rollouts.groupBy(col(groupCol))
+    Dataset<Row> stats = rollouts.groupBy(col(groupCol).as(KEY))
         .agg(count(lit(1)).as(N), avg(col(rewardCol)).as(GROUP_MEAN), stddev_samp(col(rewardCol)).as(GROUP_STD),
             min(hit).as(ACC_MIN), max(hit).as(ACC_MAX));
     Dataset<Row> withKept = groupStats(stats)
@@ -71,8 +72,8 @@ public final class GroupAdvantages {
   private static Dataset<Row> applyStats(
       Dataset<Row> rollouts, Dataset<Row> stats, String groupCol, String rewardCol,
       RewardsConfig.AdvantageConfig options) {
-    Dataset<Row> joined = rollouts.join(stats, rollouts.col(groupCol).eqNullSafe(stats.col(groupCol)), "inner")
-        .drop(stats.col(groupCol));
+    // the stats key is renamed so the join condition cannot resolve both sides to the same attribute
+    Dataset<Row> joined = rollouts.join(stats, col(groupCol).eqNullSafe(col(KEY)), "inner").drop(KEY);
     Column centred = col(rewardCol).minus(col(GROUP_MEAN));
     Column adv = options.scaleByStd()
         ? centred.divide(col(GROUP_STD).plus(lit(options.epsilon())))
