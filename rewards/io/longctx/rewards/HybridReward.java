@@ -21,7 +21,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The hybrid reward over a rollouts DataFrame: {@code reward = max(rule, judge)} with the judge asked only where
- * the rule score is below 1 and an answer was extracted, then DAPO overlong shaping.
+ * the rule score is below 1 and an answer was extracted (DocMath and multi-hop sources; as in the reference,
+ * multiple-choice letters are never judged), then DAPO overlong shaping.
  *
  * <p>Input columns: {@code data_source}, {@code response}, {@code gold} (strings, non-null), optionally
  * {@code question} (string, shown to the judge) and {@code response_tokens} (integer, for shaping). Added columns:
@@ -71,6 +72,10 @@ public final class HybridReward {
     int questionIdx = names.indexOf("question");
     if (questionIdx >= 0 && !(schema.apply("question").dataType() instanceof StringType)) {
       throw RewardErrors.wrongColumnType("question", schema.apply("question").dataType().simpleString(), "string");
+    }
+    if (cfg.judge().enabled() && judge == null) {
+      throw new RewardException("rewards.judge.enabled is true but no Judge was given to HybridReward.score; pass "
+          + "Judges.openAi(cfg.judge()) (or an in-process judge), or set rewards.judge.enabled=false.");
     }
     Judge active = cfg.judge().enabled() ? judge : null;
     StructType out = schema
