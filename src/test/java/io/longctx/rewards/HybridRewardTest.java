@@ -63,7 +63,9 @@ class HybridRewardTest extends SparkTestBase {
           // rule 0 with a differing answer: judge says NO
           row("c", "frames", "<think>x</think> the answer is Lyon", "Paris", 5),
           // no answer extracted: judge not asked
-          row("d", "frames", "no think tag: the answer is Paris", "Paris", 5));
+          row("d", "frames", "no think tag: the answer is Paris", "Paris", 5),
+          // a wrong multiple-choice letter: never judged (as in the reference)
+          row("e", "long_toc_choices_x", "<think>x</think>The correct answer is (C)", "B", 5));
       List<Row> out = HybridReward.score(spark().createDataFrame(rows, SCHEMA), cfg,
           Judges.openAi(cfg.judge())).collectAsList();
       assertThat(out.get(0).<Double>getAs("rule_score")).isEqualTo(1.0);
@@ -75,6 +77,8 @@ class HybridRewardTest extends SparkTestBase {
       assertThat(out.get(2).<String>getAs("pred")).isEqualTo("Lyon");
       assertThat((Object) out.get(3).getAs("judge_score")).isNull();
       assertThat((Object) out.get(3).getAs("pred")).isNull();
+      assertThat(out.get(4).<Double>getAs("reward")).isEqualTo(0.0);
+      assertThat((Object) out.get(4).getAs("judge_score")).isNull();
       assertThat(server.requests.get()).isEqualTo(1);
     }
   }
@@ -132,6 +136,14 @@ class HybridRewardTest extends SparkTestBase {
     assertThatThrownBy(() -> HybridReward.score(df, RewardsConfig.defaults(), null).collectAsList())
         .hasStackTraceContaining("No rule verifier for data_source 'mystery_bench'")
         .hasStackTraceContaining("rewards.source-verifiers.mystery_bench=multihop");
+  }
+
+  @Test
+  void enabledJudgeWithoutAJudgeIsAnError() {
+    RewardsConfig cfg = RewardsConfig.defaults().withJudge(RewardsConfig.JudgeConfig.defaults().withEnabled(true));
+    Dataset<Row> df = spark().createDataFrame(List.of(), SCHEMA);
+    assertThatThrownBy(() -> HybridReward.score(df, cfg, null)).isInstanceOf(RewardException.class)
+        .hasMessageContaining("rewards.judge.enabled");
   }
 
   @Test
