@@ -107,6 +107,30 @@ class HybridRewardTest extends SparkTestBase {
   }
 
   @Test
+  void advantagesOverJudgedRewardsAskTheJudgeOncePerRow() throws Exception {
+    try (LoopbackJudgeServer server = new LoopbackJudgeServer()) {
+      RewardsConfig cfg = RewardsConfig.defaults().withJudge(new RewardsConfig.JudgeConfig(true,
+          server.endpoint("ok"), "judge", "", 5_000, 1, 5, 4, 64));
+      List<Row> rows = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        // every rule fails ("beta<i>" vs "alpha"), so the judge is asked about every row (and says NO)
+        rows.add(row("g" + (i / 3), "hotpotqa", "<think>t</think> the answer is beta" + i, "alpha", 100));
+      }
+      Dataset<Row> scored = HybridReward.score(spark().createDataFrame(rows, SCHEMA), cfg, Judges.openAi(cfg.judge()));
+      List<Row> out = GroupAdvantages.computeWithKept(scored, "sample_id", HybridReward.SHAPED_REWARD,
+          HybridReward.REWARD, cfg.advantage()).collectAsList();
+      assertThat(out).hasSize(6);
+      assertThat(server.requests.get()).isEqualTo(6); // once per row, not once per plan branch
+      for (Row r : out) {
+        assertThat(r.<String>getAs("judge_verdict")).isEqualTo("no");
+        assertThat(r.<Double>getAs("reward")).isEqualTo(0.0);
+        assertThat(r.<Boolean>getAs("kept")).isFalse();
+        assertThat(r.<Double>getAs("advantage")).isEqualTo(0.0);
+      }
+    }
+  }
+
+  @Test
   void overlongShapingFollowsDapo() {
     RewardsConfig.OverlongConfig o = new RewardsConfig.OverlongConfig(true, 100, 20, 1.0);
     RewardsConfig cfg = new RewardsConfig(RewardsConfig.defaults().sourceVerifiers(),
