@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.Function;
@@ -75,6 +76,9 @@ public final class JsonlRewards {
         .union(bad.mapPartitions(new RenderLines(false, counters), Encoders.row(RENDERED)));
     Path outPath = new Path(out);
     FileSystem outFs = outPath.getFileSystem(hadoop);
+    if (outFs instanceof LocalFileSystem local) {
+      outFs = local.getRaw(); // no .crc side files next to the user's output
+    }
     Path tmp = new Path(outPath.getParent() == null ? new Path(".") : outPath.getParent(),
         "." + outPath.getName() + ".parts-" + UUID.randomUUID());
     try {

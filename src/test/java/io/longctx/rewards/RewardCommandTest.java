@@ -67,6 +67,10 @@ class RewardCommandTest extends SparkTestBase {
       assertThat(o.has("pred")).isTrue();
     }
     assertThat(Files.exists(dir.resolve("out.jsonl.rejected.jsonl"))).isFalse();
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("in.jsonl", "out.jsonl"); // no part directories or .crc files left
+    }
   }
 
   @Test
