@@ -11,6 +11,8 @@ import static org.apache.spark.sql.functions.when;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
  * DAPO dynamic sampling as Spark aggregations: a group whose accuracy ({@code reward == 1}) has zero variance
@@ -36,10 +38,8 @@ public final class DynamicSampling {
   public static Dataset<Row> flag(Dataset<Row> rollouts, String groupCol, String accuracyCol) {
     GroupAdvantages.requireColumns(rollouts, groupCol, accuracyCol);
     Column hit = hit(accuracyCol);
-    Dataset<Row> groups = rollouts.groupBy(col(groupCol))
-        .agg(min(hit).notEqual(max(hit)).as(KEPT));
-    return rollouts.join(groups, rollouts.col(groupCol).eqNullSafe(groups.col(groupCol)), "inner")
-        .drop(groups.col(groupCol));
+    WindowSpec group = Window.partitionBy(col(groupCol));
+    return rollouts.withColumn(KEPT, min(hit).over(group).notEqual(max(hit).over(group)));
   }
 
   /** Counts kept groups and rows of a DataFrame that has {@code kept}; one small aggregate comes back. */

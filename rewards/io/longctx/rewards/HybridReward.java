@@ -21,7 +21,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The hybrid reward over a rollouts DataFrame: {@code reward = max(rule, judge)} with the judge asked only where
- * the rule score is below 1 and an answer was extracted, then DAPO overlong shaping.
+ * the rule score is below 1 and an answer was extracted (DocMath and multi-hop sources; as in the reference,
+ * multiple-choice letters are never judged), then DAPO overlong shaping.
  *
  * <p>Input columns: {@code data_source}, {@code response}, {@code gold} (strings, non-null), optionally
  * {@code question} (string, shown to the judge) and {@code response_tokens} (integer, for shaping). Added columns:
@@ -30,6 +31,9 @@ import org.apache.spark.sql.types.StructType;
  * overlong penalty; = reward when shaping is off or there is no {@code response_tokens}) and {@code pred} (the
  * extracted answer, null when none). Unmapped sources and null inputs fail the job with a message naming the
  * row; use {@link #unmappedSources} to check a DataFrame first.
+ *
+ * <p>The result is lazy like any Dataset: every action on it re-runs the verifiers and re-asks the judge, so a
+ * caller that uses it more than once (or sorts it, which samples it first) should {@code persist()} it.
  */
 public final class HybridReward {
   public static final String RULE_SCORE = "rule_score";
@@ -68,6 +72,10 @@ public final class HybridReward {
     int questionIdx = names.indexOf("question");
     if (questionIdx >= 0 && !(schema.apply("question").dataType() instanceof StringType)) {
       throw RewardErrors.wrongColumnType("question", schema.apply("question").dataType().simpleString(), "string");
+    }
+    if (cfg.judge().enabled() && judge == null) {
+      throw new RewardException("rewards.judge.enabled is true but no Judge was given to HybridReward.score; pass "
+          + "Judges.openAi(cfg.judge()) (or an in-process judge), or set rewards.judge.enabled=false.");
     }
     Judge active = cfg.judge().enabled() ? judge : null;
     StructType out = schema

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       SynthCommand.class,
       EvalCommand.class,
       GenerateCommand.class,
+      RewardCommand.class,
     })
 public final class LongctxCli {
 

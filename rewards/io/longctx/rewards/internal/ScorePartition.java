@@ -16,8 +16,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * Scores one partition of rollouts: the routed rule verifier for every row, then, for rows whose rule score is
- * below 1 and that have an extracted answer, the judge (in batches, so an HTTP judge overlaps requests). Emits
+ * Scores one partition of rollouts: the routed rule verifier for every row, then, for DocMath and multi-hop rows
+ * whose rule score is below 1 and that have an extracted answer, the judge (in batches, so an HTTP judge overlaps requests). Emits
  * each input row followed by {@code rule_score, judge_score, judge_verdict, reward, pred}. Streams: only one
  * batch of rows is held at a time.
  */
@@ -75,7 +75,7 @@ public final class ScorePartition implements MapPartitionsFunction<Row, Row> {
     while (input.hasNext() && rows.size() < batchSize) {
       Row row = input.next();
       RuleResult r = ruleScore(row);
-      if (judge != null && r.pred() != null && r.score() < 1.0) {
+      if (judge != null && judgeable(row, r)) {
         askIdx.add(rows.size());
         String q = questionIdx >= 0 && !row.isNullAt(questionIdx) ? row.getString(questionIdx) : "";
         asks.add(new Judge.Request(q, r.pred(), r.gold()));
@@ -94,6 +94,15 @@ public final class ScorePartition implements MapPartitionsFunction<Row, Row> {
     for (int i = 0; i < rows.size(); i++) {
       out.add(emit(rows.get(i), rules.get(i), verdicts[i]));
     }
+  }
+
+  /**
+   * The reference asks its judge only for DocMath and multi-hop answers (never for a multiple-choice letter),
+   * only when an answer was extracted and the rule failed; a gold the verifier cannot read is not judged either.
+   */
+  private boolean judgeable(Row row, RuleResult r) {
+    return r.score() < 1.0 && r.pred() != null && r.gold() != null
+        && router.route(row.getString(sourceIdx)) != VerifierKind.CHOICES;
   }
 
   private RuleResult ruleScore(Row row) {

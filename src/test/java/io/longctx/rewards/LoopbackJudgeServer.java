@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * {@code /ok} judges (YES when Answer 1 and Answer 2 are equal ignoring case), {@code /flaky429} answers 429 the
  * first {@code failures} times per question, {@code /flaky500} likewise with 500, {@code /down} always 500,
  * {@code /slow} sleeps {@code slowMs} before answering, {@code /malformed} answers 200 with a non-JSON body,
- * {@code /rambling} answers without a verdict, {@code /badrequest} answers 400.
+ * {@code /rambling} answers without a verdict, {@code /yes} always says [[YES]], {@code /badrequest} answers 400.
  */
 final class LoopbackJudgeServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -96,6 +96,10 @@ final class LoopbackJudgeServer implements AutoCloseable {
         }
         case "rambling" -> {
           send(ex, 200, completion("They look the same to me, YES probably."));
+          return;
+        }
+        case "yes" -> {
+          send(ex, 200, completion("Both name the same place.\n[[YES]]"));
           return;
         }
         case "badrequest" -> {
