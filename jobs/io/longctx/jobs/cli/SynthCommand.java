@@ -16,12 +16,15 @@ import picocli.CommandLine.Command;
     name = "synth",
     mixinStandardHelpOptions = true,
     description = {
-      "Generate the synthetic long-document QA set: <warehouse>/<synth.output>/train.jsonl (synth.samples records)",
-      "and heldout.jsonl (synth.heldout-samples records, from a disjoint seed stream). Deterministic: the same",
-      "synth.seed and config give byte-identical files. Knobs: synth.task-weights, synth.length-bands,",
-      "synth.distractor-similarity (0-2), synth.distractors-per-kchar, synth.hops, synth.hop-distance,",
-      "synth.docmath-ops, synth.docmath-terms; e.g. --set synth.hops=3. Prints a JSON summary (counts per task",
-      "and per length band) on stdout and writes manifest.json (config + summary) next to the files."
+      "Generate the synthetic long-document QA set (deterministic from synth.seed):",
+      "  <warehouse>/<synth.output>/train.jsonl    synth.samples records",
+      "  <warehouse>/<synth.output>/heldout.jsonl  synth.heldout-samples records",
+      "  <warehouse>/<synth.output>/manifest.json  the synth config and the summary",
+      "Prints a JSON summary (counts per task and per length band) on stdout.",
+      "Knobs (--set synth.KEY=VALUE): task-weights, length-bands, prompt-overhead,",
+      "distractor-similarity (0-2), distractors-per-kchar, hops (1-5),",
+      "hop-distance (0-1), docmath-ops, docmath-terms (2-4).",
+      "Example: bin/longctx synth --set synth.hops=3"
     })
 public final class SynthCommand extends ConfiguredCommand {
   @Override

@@ -132,8 +132,10 @@ public record SynthConfig(
       if (b == null) {
         throw new ConfigException(key, "must be a {min, max, share} mapping");
       }
-      Check.range(key + ".min", b.min(), 1, 10_000_000);
-      Check.range(key + ".max", b.max(), b.min(), 10_000_000);
+      Check.positive(key + ".min", b.min());
+      if (b.max() < b.min()) {
+        throw new ConfigException(key + ".max", "must be >= " + key + ".min (" + b.min() + "), got " + b.max());
+      }
       Check.nonNegative(key + ".share", b.share());
       total += b.share();
     }

@@ -2,6 +2,7 @@ package io.longctx.transforms.synth;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
@@ -61,7 +62,7 @@ public final class SynthGenerator {
       case LONG_TOC_CHOICES -> ChoiceTask.draft(ctx);
     };
     DocumentAssembler.Document doc = DocumentAssembler.assemble(rng, draft);
-    String id = "synth-" + split.label() + "-" + String.format("%06d", index);
+    String id = "synth-" + split.label() + "-" + String.format(Locale.ROOT, "%06d", index);
     return new SynthRecord(id, doc.text(), draft.question, draft.answer, task.source(), draft.trace,
         task.shortName(), difficulty(draft, doc, bandIndex, target));
   }

@@ -39,7 +39,7 @@ class SynthConfigTest {
     expectBad("synth.docmath-terms", "9", "synth.docmath-terms", "[2.0, 4.0]");
     expectBad("synth.task-weights", "{synth_poetry: 1}", "synth.task-weights.synth_poetry", "synth_docmath");
     expectBad("synth.task-weights", "{synth_retrieval: 0}", "synth.task-weights", "> 0");
-    expectBad("synth.length-bands", "[{min: 900, max: 700, share: 1}]", "synth.length-bands[0].max", "[900.0");
+    expectBad("synth.length-bands", "[{min: 900, max: 700, share: 1}]", "synth.length-bands[0].max", ">= synth.length-bands[0].min (900)");
     expectBad("synth.length-bands", "[]", "synth.length-bands", "at least one");
     expectBad("synth.heldout-samples", "0", "synth.heldout-samples", "> 0");
   }
