@@ -1,0 +1,85 @@
+package io.longctx.policy.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+
+/**
+ * Causal grouped-query attention processed in query chunks. Each chunk computes an exact softmax over the keys
+ * it may see ({@code [0, past + chunkEnd)}), so at most {@code heads x chunk x keys} scores exist at once and
+ * prefill memory grows linearly with the sequence length. Query heads are grouped per key/value head with a
+ * reshape, so keys and values are never repeated.
+ */
+final class Attention {
+  /** Additive bias for masked scores: finite, so fully masked (padding) rows stay finite. */
+  static final float MASKED = -1e30f;
+
+  private Attention() {}
+
+  /**
+   * @param q {@code [B, H, L, D]}, already rotated
+   * @param k {@code [B, KV, S, D]} with {@code S = past + L}
+   * @param v {@code [B, KV, S, D]}
+   * @param padBias {@code [B, 1, 1, 1, S]} additive key-padding bias, or {@code null}
+   * @return {@code [B, H, L, D]}
+   */
+  static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray padBias, int past, int chunk) {
+    long b = q.getShape().get(0);
+    long h = q.getShape().get(1);
+    int l = Math.toIntExact(q.getShape().get(2));
+    long d = q.getShape().get(3);
+    long kv = k.getShape().get(1);
+    long g = h / kv;
+    NDArray scaled = q.mul((float) (1.0 / Math.sqrt(d)));
+    if (l <= chunk) {
+      return chunk(scaled, k, v, padBias, past, 0, l, b, kv, g, d);
+    }
+    NDList parts = new NDList();
+    for (int c0 = 0; c0 < l; c0 += chunk) {
+      int c1 = Math.min(l, c0 + chunk);
+      try (NDScope scope = new NDScope()) {
+        NDArray part = chunk(scaled, k, v, padBias, past, c0, c1, b, kv, g, d);
+        NDScope.unregister(part);
+        parts.add(part);
+      }
+    }
+    NDArray out = NDArrays.concat(parts, 2);
+    parts.close();
+    return out;
+  }
+
+  private static NDArray chunk(
+      NDArray q, NDArray k, NDArray v, NDArray padBias, int past, int c0, int c1, long b, long kv, long g, long d) {
+    int lc = c1 - c0;
+    int keys = past + c1;
+    NDArray qc = lc == q.getShape().get(2) ? q : q.get(new NDIndex(":, :, {}:{}", c0, c1));
+    NDArray kc = keys == k.getShape().get(2) ? k : k.get(new NDIndex(":, :, :{}", keys));
+    NDArray vc = keys == v.getShape().get(2) ? v : v.get(new NDIndex(":, :, :{}", keys));
+    NDArray qg = qc.reshape(b, kv, g * lc, d);
+    NDArray scores = qg.matMul(kc.transpose(0, 1, 3, 2)).reshape(b, kv, g, lc, keys);
+    NDArray bias = causalBias(q.getManager(), past, c0, c1, keys);
+    if (padBias != null) {
+      NDArray pb = keys == padBias.getShape().get(4) ? padBias : padBias.get(new NDIndex("..., :{}", keys));
+      bias = bias == null ? pb : bias.add(pb);
+    }
+    if (bias != null) {
+      scores = scores.add(bias);
+    }
+    NDArray probs = scores.softmax(-1).reshape(b, kv, g * lc, keys);
+    return probs.matMul(vc).reshape(b, kv * g, lc, d);
+  }
+
+  /** {@code [lc, keys]} bias: query at absolute position {@code past + i} sees keys {@code <= past + i}. */
+  private static NDArray causalBias(NDManager manager, int past, int c0, int c1, int keys) {
+    if (c1 - c0 == 1 && past + c0 + 1 == keys) {
+      return null; // a single newest query sees every key
+    }
+    NDArray keyIdx = manager.arange(0, keys, 1, DataType.INT32).reshape(1, keys);
+    NDArray queryIdx = manager.arange(past + c0, past + c1, 1, DataType.INT32).reshape(c1 - c0, 1);
+    return keyIdx.gt(queryIdx).toType(DataType.FLOAT32, false).mul(MASKED);
+  }
+}

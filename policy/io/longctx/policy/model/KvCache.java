@@ -1,0 +1,87 @@
+package io.longctx.policy.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Keys and values of past positions for incremental decoding. Storage is preallocated per layer as
+ * {@code [batch, kvHeads, capacity, headDim]} and each forward call writes its new positions in place, so
+ * decoding {@code n} tokens costs O(n) copies instead of the O(n^2) of growing the cache by concatenation.
+ * All sequences of a batch share one write position (prompts are left-padded to a common length).
+ *
+ * <p>Not thread-safe; used for inference only (writes are in place, outside autograd). Close it, or the
+ * manager it was created on, to free its memory.
+ */
+public final class KvCache implements AutoCloseable {
+  private final NDArray[] keys;
+  private final NDArray[] values;
+  private final int capacity;
+  private final int batch;
+  private int length;
+
+  KvCache(Qwen2Config config, int batch, int capacity, NDManager manager) {
+    if (batch <= 0 || capacity <= 0) {
+      throw new IllegalArgumentException("batch and capacity must be > 0, got " + batch + ", " + capacity);
+    }
+    this.batch = batch;
+    this.capacity = capacity;
+    int layers = config.numHiddenLayers();
+    keys = new NDArray[layers];
+    values = new NDArray[layers];
+    Shape shape = new Shape(batch, config.numKeyValueHeads(), capacity, config.headDim());
+    for (int i = 0; i < layers; i++) {
+      keys[i] = manager.zeros(shape, DataType.FLOAT32);
+      values[i] = manager.zeros(shape, DataType.FLOAT32);
+    }
+  }
+
+  /** Positions already stored. */
+  public int length() {
+    return length;
+  }
+
+  public int capacity() {
+    return capacity;
+  }
+
+  public int batchSize() {
+    return batch;
+  }
+
+  /**
+   * Writes {@code k}/{@code v} ({@code [batch, kvHeads, n, headDim]}) at positions {@code [length, length+n)}
+   * of {@code layer} and returns views of all keys and values up to {@code length+n}.
+   */
+  NDArray[] append(int layer, NDArray k, NDArray v) {
+    int n = Math.toIntExact(k.getShape().get(2));
+    if (length + n > capacity) {
+      throw new IllegalStateException("KV cache full: " + length + " + " + n + " > capacity " + capacity);
+    }
+    NDIndex slot = new NDIndex(":, :, {}:{}", length, length + n);
+    keys[layer].set(slot, k);
+    values[layer].set(slot, v);
+    NDIndex upTo = new NDIndex(":, :, 0:{}", length + n);
+    return new NDArray[] {keys[layer].get(upTo), values[layer].get(upTo)};
+  }
+
+  /** Marks {@code n} more positions as stored; called once per forward after every layer has appended. */
+  void advance(int n) {
+    length += n;
+  }
+
+  /** Forgets all positions (storage is kept for reuse). */
+  public void reset() {
+    length = 0;
+  }
+
+  @Override
+  public void close() {
+    for (int i = 0; i < keys.length; i++) {
+      keys[i].close();
+      values[i].close();
+    }
+  }
+}

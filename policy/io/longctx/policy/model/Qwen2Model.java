@@ -1,0 +1,227 @@
+package io.longctx.policy.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Map;
+
+/**
+ * Qwen2ForCausalLM in DJL NDArray ops: token embedding, RMSNorm, rotary embeddings with explicit position ids,
+ * grouped-query attention with q/k/v biases (chunked over queries), SwiGLU MLP, tied or untied LM head.
+ * Everything is differentiable through PyTorch autograd: call it inside a {@code GradientCollector} after
+ * {@code setRequiresGradient(true)} on {@link #parameters()} to train.
+ *
+ * <p>Parameters are float32 NDArrays named exactly as the Hugging Face tensors and owned by the model's manager;
+ * an optimizer updates them in place. Forward intermediates are released when the call returns; the returned
+ * array is attached to the manager of the {@code inputIds} argument. Not thread-safe.
+ */
+public final class Qwen2Model implements AutoCloseable {
+  /** Default number of query positions per attention chunk. */
+  public static final int DEFAULT_ATTENTION_CHUNK = 512;
+
+  private final Qwen2Config config;
+  private final NDManager manager;
+  private final Map<String, NDArray> parameters;
+  private final Rope rope;
+  private final LayerWeights[] layers;
+  private final NDArray embed;
+  private final NDArray finalNorm;
+  private final NDArray head;
+  private int attentionChunk = DEFAULT_ATTENTION_CHUNK;
+
+  Qwen2Model(Qwen2Config config, NDManager manager, Map<String, NDArray> parameters) {
+    this.config = config;
+    this.manager = manager;
+    this.parameters = Collections.unmodifiableMap(parameters);
+    this.rope = new Rope(config, manager);
+    this.layers = new LayerWeights[config.numHiddenLayers()];
+    for (int i = 0; i < layers.length; i++) {
+      layers[i] = LayerWeights.of(parameters, i);
+    }
+    this.embed = parameters.get(ParameterNames.EMBED);
+    this.finalNorm = parameters.get(ParameterNames.NORM);
+    this.head = config.tieWordEmbeddings() ? embed : parameters.get(ParameterNames.LM_HEAD);
+  }
+
+  /** Loads a Hugging Face model directory ({@code config.json} + safetensors, single or sharded). */
+  public static Qwen2Model load(Path dir, Device device) {
+    return Checkpoints.load(dir, device);
+  }
+
+  /** A randomly initialised model (normal(0, 0.02) weights, zero biases, unit norms), deterministic from the seed. */
+  public static Qwen2Model random(Qwen2Config config, long seed, Device device) {
+    return Checkpoints.random(config, seed, device);
+  }
+
+  /** Writes {@code config.json}, {@code generation_config.json} and {@code model.safetensors} into {@code dir}. */
+  public void save(Path dir) {
+    save(dir, DataType.FLOAT32);
+  }
+
+  /** As {@link #save(Path)} with the tensors stored as float32, bfloat16 or float16. */
+  public void save(Path dir, DataType dtype) {
+    Checkpoints.save(this, dir, dtype);
+  }
+
+  public Qwen2Config config() {
+    return config;
+  }
+
+  public Device device() {
+    return manager.getDevice();
+  }
+
+  /** The manager owning the parameters; create inputs on a sub-manager of it (or on the same device). */
+  public NDManager manager() {
+    return manager;
+  }
+
+  /** All parameters in Hugging Face order and naming; the tied head has no separate entry. */
+  public Map<String, NDArray> parameters() {
+    return parameters;
+  }
+
+  /** Sets the query chunk size of attention (positions per chunk); smaller bounds prefill memory tighter. */
+  public Qwen2Model setAttentionChunk(int chunk) {
+    if (chunk <= 0) {
+      throw new IllegalArgumentException("attention chunk must be > 0, got " + chunk);
+    }
+    this.attentionChunk = chunk;
+    return this;
+  }
+
+  public int attentionChunk() {
+    return attentionChunk;
+  }
+
+  /** A KV cache for {@code batch} sequences of up to {@code capacity} positions, allocated on {@code manager}. */
+  public KvCache newCache(int batch, int capacity, NDManager manager) {
+    return new KvCache(config, batch, capacity, manager);
+  }
+
+  /** Logits for {@code inputIds [B, L]} at positions {@code 0..L-1}, no padding, no cache. */
+  public NDArray forward(NDArray inputIds) {
+    return forward(inputIds, null, null, null);
+  }
+
+  /**
+   * Logits {@code [B, L, vocab]} (float32).
+   *
+   * @param inputIds {@code [B, L]} token ids (int32 or int64)
+   * @param positionIds {@code [B, L]} rotary positions, or {@code null} for {@code past..past+L-1}
+   * @param attentionMask {@code [B, past + L]}, 1 for real tokens and 0 for padding, or {@code null}
+   * @param cache past keys/values to attend to and extend, or {@code null}
+   */
+  public NDArray forward(NDArray inputIds, NDArray positionIds, NDArray attentionMask, KvCache cache) {
+    try (NDScope scope = new NDScope()) {
+      NDArray hidden = hiddenStatesInScope(inputIds, positionIds, attentionMask, cache);
+      NDArray logits = Linear.linear(hidden, head).singletonOrThrow();
+      return escape(logits, inputIds.getManager());
+    }
+  }
+
+  /** Final hidden states {@code [B, L, hidden]} after the last RMSNorm; same arguments as {@link #forward}. */
+  public NDArray hiddenStates(NDArray inputIds, NDArray positionIds, NDArray attentionMask, KvCache cache) {
+    try (NDScope scope = new NDScope()) {
+      return escape(hiddenStatesInScope(inputIds, positionIds, attentionMask, cache), inputIds.getManager());
+    }
+  }
+
+  /** Projects hidden states {@code [..., hidden]} to logits {@code [..., vocab]}. */
+  public NDArray logits(NDArray hidden) {
+    try (NDScope scope = new NDScope()) {
+      return escape(Linear.linear(hidden, head).singletonOrThrow(), hidden.getManager());
+    }
+  }
+
+  private static NDArray escape(NDArray out, NDManager target) {
+    NDScope.unregister(out);
+    out.attach(target);
+    return out;
+  }
+
+  private NDArray hiddenStatesInScope(NDArray inputIds, NDArray positionIds, NDArray attentionMask, KvCache cache) {
+    Shape s = inputIds.getShape();
+    if (s.dimension() != 2) {
+      throw new IllegalArgumentException("inputIds must be [batch, length], got " + s);
+    }
+    long batch = s.get(0);
+    int length = Math.toIntExact(s.get(1));
+    int past = cache == null ? 0 : cache.length();
+    if (cache != null && cache.batchSize() != batch) {
+      throw new IllegalArgumentException("cache batch " + cache.batchSize() + " != input batch " + batch);
+    }
+    NDArray positions = positionIds != null
+        ? positionIds
+        : manager.arange(past, past + length, 1, DataType.INT32).reshape(1, length).broadcast(batch, length);
+    NDList cosSin = rope.cosSin(positions);
+    NDArray padBias = null;
+    if (attentionMask != null) {
+      padBias = attentionMask.toType(DataType.FLOAT32, false).sub(1f).mul(-Attention.MASKED)
+          .reshape(batch, 1, 1, 1, past + length);
+    }
+    NDArray x = Embedding.embedding(inputIds, embed, SparseFormat.DENSE).singletonOrThrow();
+    for (int i = 0; i < layers.length; i++) {
+      try (NDScope layerScope = new NDScope()) {
+        NDArray next = layer(layers[i], i, x, cosSin, padBias, cache, past);
+        NDScope.unregister(next);
+        x = next;
+      }
+      NDScope.register(x);
+    }
+    if (cache != null) {
+      cache.advance(length);
+    }
+    return rmsNorm(x, finalNorm);
+  }
+
+  private NDArray layer(
+      LayerWeights w, int index, NDArray x, NDList cosSin, NDArray padBias, KvCache cache, int past) {
+    long batch = x.getShape().get(0);
+    long length = x.getShape().get(1);
+    int heads = config.numAttentionHeads();
+    int kvHeads = config.numKeyValueHeads();
+    int headDim = config.headDim();
+    NDArray h = rmsNorm(x, w.inputNorm());
+    NDArray q = Linear.linear(h, w.qW(), w.qB()).singletonOrThrow().reshape(batch, length, heads, headDim);
+    NDArray k = Linear.linear(h, w.kW(), w.kB()).singletonOrThrow().reshape(batch, length, kvHeads, headDim);
+    NDArray v = Linear.linear(h, w.vW(), w.vB()).singletonOrThrow().reshape(batch, length, kvHeads, headDim);
+    q = rope.apply(q, cosSin.get(0), cosSin.get(1)).transpose(0, 2, 1, 3);
+    k = rope.apply(k, cosSin.get(0), cosSin.get(1)).transpose(0, 2, 1, 3);
+    v = v.transpose(0, 2, 1, 3);
+    if (cache != null) {
+      NDArray[] kvAll = cache.append(index, k, v);
+      k = kvAll[0];
+      v = kvAll[1];
+    }
+    NDArray attn = Attention.attend(q, k, v, padBias, past, attentionChunk)
+        .transpose(0, 2, 1, 3)
+        .reshape(batch, length, (long) heads * headDim);
+    x = x.add(Linear.linear(attn, w.oW()).singletonOrThrow());
+    h = rmsNorm(x, w.postNorm());
+    NDArray gate = Linear.linear(h, w.gateW()).singletonOrThrow();
+    NDArray up = Linear.linear(h, w.upW()).singletonOrThrow();
+    NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up);
+    return x.add(Linear.linear(act, w.downW()).singletonOrThrow());
+  }
+
+  private NDArray rmsNorm(NDArray x, NDArray weight) {
+    NDArray variance = x.square().mean(new int[] {-1}, true);
+    return x.div(variance.add((float) config.rmsNormEps()).sqrt()).mul(weight);
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}
