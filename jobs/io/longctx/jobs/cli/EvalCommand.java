@@ -88,8 +88,8 @@ public final class EvalCommand extends ConfiguredCommand {
   }
 
   private static io.longctx.transforms.eval.ResponseGenerator.Loader generator(LongctxConfig config) {
-    throw io.longctx.transforms.eval.EvalErrors.noGenerator(
-        EvaluateCheckpointJob.checkpointOf(config), "the policy engine's Generator is not part of this build yet");
+    return io.longctx.transforms.eval.PolicyGenerators.forCheckpoint(
+        EvaluateCheckpointJob.checkpointOf(config), config.policy(), config.eval().seed());
   }
 
   private LongctxConfig withOptions(LongctxConfig config) {
