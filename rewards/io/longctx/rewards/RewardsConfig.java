@@ -2,6 +2,7 @@ package io.longctx.rewards;
 
 import io.longctx.common.Check;
 import io.longctx.common.ConfigException;
+import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,7 +17,8 @@ import java.util.Map;
  * @param advantage group-normalised advantage options
  */
 public record RewardsConfig(
-    Map<String, String> sourceVerifiers, JudgeConfig judge, OverlongConfig overlong, AdvantageConfig advantage) {
+    Map<String, String> sourceVerifiers, JudgeConfig judge, OverlongConfig overlong, AdvantageConfig advantage)
+    implements Serializable {
 
   public static RewardsConfig defaults() {
     Map<String, String> m = new LinkedHashMap<>();
@@ -74,7 +76,8 @@ public record RewardsConfig(
       int maxRetries,
       long backoffBaseMs,
       int concurrency,
-      int maxTokens) {
+      int maxTokens)
+      implements Serializable {
 
     public static JudgeConfig defaults() {
       return new JudgeConfig(
@@ -114,7 +117,8 @@ public record RewardsConfig(
    * {@code max-length - cache-length} response tokens, falls linearly to {@code -penalty-factor} at
    * {@code max-length}, and stays there beyond it.
    */
-  public record OverlongConfig(boolean enabled, int maxLength, int cacheLength, double penaltyFactor) {
+  public record OverlongConfig(boolean enabled, int maxLength, int cacheLength, double penaltyFactor)
+      implements Serializable {
 
     public static OverlongConfig defaults() {
       return new OverlongConfig(true, 10_000, 1_000, 1.0);
@@ -133,7 +137,7 @@ public record RewardsConfig(
    * @param scaleByStd divide by the group std (GRPO); {@code false} gives Dr.GRPO's unscaled {@code r - mean}
    * @param epsilon added to the std before dividing
    */
-  public record AdvantageConfig(boolean scaleByStd, double epsilon) {
+  public record AdvantageConfig(boolean scaleByStd, double epsilon) implements Serializable {
 
     public static AdvantageConfig defaults() {
       return new AdvantageConfig(true, 1e-6);

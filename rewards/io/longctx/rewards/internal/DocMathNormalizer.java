@@ -12,10 +12,6 @@ import java.util.regex.Pattern;
  */
 public final class DocMathNormalizer {
   private static final String[] MONEY = {"£", "€", "¥", "million", "billion", "thousand", "US", "USD", "RMB"};
-  private static final Pattern UNIT_AFTER = Pattern.compile("^([-+]?(?:[\\d,]*\\.*\\d+)) [^0-9 ]+(?=\\n?\\z)", Pattern.UNICODE_CHARACTER_CLASS);
-  private static final Pattern UNIT_BEFORE = Pattern.compile("^[^0-9 ]+ ([-+]?(?:[\\d,]*\\.*\\d+))(?=\\n?\\z)", Pattern.UNICODE_CHARACTER_CLASS);
-  private static final Pattern SUFFIX = Pattern.compile("^([-+]?(?:[\\d,]*\\.*\\d+))[^\\d]{1,2}(?=\\n?\\z)", Pattern.UNICODE_CHARACTER_CLASS);
-  private static final Pattern PREFIX = Pattern.compile("^[^-+\\d]{1,2}((?:[\\d,]*\\.*\\d+))(?=\\n?\\z)", Pattern.UNICODE_CHARACTER_CLASS);
   private static final Pattern POW10 = Pattern.compile("10\\^(-?\\d+)", Pattern.UNICODE_CHARACTER_CLASS);
   private static final Pattern IS_NUMBER = Pattern.compile("^[-+]?(\\d{1,3}(,\\d{3})*|(\\d+))(\\.\\d+)?(?=\\n?\\z)", Pattern.UNICODE_CHARACTER_CLASS);
   private static final Pattern OPTION = Pattern.compile("\\([a-d]\\)");
@@ -74,25 +70,150 @@ public final class DocMathNormalizer {
     return p.isEmpty() ? "0" : p;
   }
 
-  private static String dropUnits(String in) {
+  /**
+   * The reference's four unit-dropping regexes, evaluated without backtracking (its {@code [\d,]*\.*\d+} is
+   * quadratic on long digit runs). N below is that number shape; "$" allows one final newline, as in Python.
+   */
+  static String dropUnits(String in) {
     String p = in;
-    Matcher m = UNIT_AFTER.matcher(p);
-    if (m.find()) {
-      p = m.group(1);
+    String m = unitAfter(p); // "N unit"
+    if (m != null) {
+      p = m;
     }
-    m = UNIT_BEFORE.matcher(p);
-    if (m.find()) {
-      p = m.group(1);
+    m = unitBefore(p); // "unit N"
+    if (m != null) {
+      p = m;
     }
-    m = SUFFIX.matcher(p);
-    if (m.find()) {
-      p = m.group(1);
+    m = suffix(p); // "N" + 1-2 non-digits
+    if (m != null) {
+      p = m;
     }
-    m = PREFIX.matcher(p);
-    if (m.find()) {
-      p = m.group(1);
+    m = prefix(p); // 1-2 non-sign non-digits + "N"
+    if (m != null) {
+      p = m;
     }
     return p;
+  }
+
+  /** {@code ^([-+]?N) [^0-9 ]+$}: group 1 or null. */
+  static String unitAfter(String s) {
+    int k = s.indexOf(' ');
+    if (k < 0 || s.indexOf(' ', k + 1) >= 0 || k + 1 >= s.length()) {
+      return null;
+    }
+    String unit = s.substring(k + 1);
+    for (int i = 0; i < unit.length(); i++) {
+      char c = unit.charAt(i);
+      if (c >= '0' && c <= '9') {
+        return null;
+      }
+    }
+    String num = s.substring(0, k);
+    return isSignedNumber(num) ? num : null;
+  }
+
+  /** {@code ^[^0-9 ]+ ([-+]?N)$}: group 1 or null. */
+  static String unitBefore(String s) {
+    int k = s.indexOf(' ');
+    if (k <= 0 || s.indexOf(' ', k + 1) >= 0) {
+      return null;
+    }
+    for (int i = 0; i < k; i++) {
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9') {
+        return null;
+      }
+    }
+    String num = dropFinalNewline(s.substring(k + 1));
+    return isSignedNumber(num) ? num : null;
+  }
+
+  /** {@code ^([-+]?N)[^\d]{1,2}$}: group 1 or null. N ends at the last digit, so the split is unique. */
+  static String suffix(String s) {
+    int lastDigit = -1;
+    for (int i = 0; i < s.length(); ) {
+      int cp = s.codePointAt(i);
+      if (Character.isDigit(cp)) {
+        lastDigit = i;
+      }
+      i += Character.charCount(cp);
+    }
+    if (lastDigit < 0) {
+      return null;
+    }
+    int split = lastDigit + Character.charCount(s.codePointAt(lastDigit));
+    String tail = s.substring(split);
+    int tailLen = tail.codePointCount(0, tail.length());
+    boolean ok = (tailLen >= 1 && tailLen <= 2)
+        || (tail.endsWith("\n") && tailLen - 1 >= 1 && tailLen - 1 <= 2);
+    String num = s.substring(0, split);
+    return ok && isSignedNumber(num) ? num : null;
+  }
+
+  /** {@code ^[^-+\d]{1,2}(N)$}: group 1 or null; the prefix is greedy (two characters tried first). */
+  static String prefix(String s) {
+    String t = dropFinalNewline(s);
+    for (int k = 2; k >= 1; k--) {
+      int end = 0;
+      boolean ok = true;
+      for (int i = 0; i < k; i++) {
+        if (end >= t.length()) {
+          ok = false;
+          break;
+        }
+        int cp = t.codePointAt(end);
+        if (cp == '-' || cp == '+' || Character.isDigit(cp)) {
+          ok = false;
+          break;
+        }
+        end += Character.charCount(cp);
+      }
+      if (ok && isNumber(t.substring(end))) {
+        return t.substring(end);
+      }
+    }
+    return null;
+  }
+
+  private static String dropFinalNewline(String s) {
+    return s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  private static boolean isSignedNumber(String s) {
+    return !s.isEmpty() && (s.charAt(0) == '-' || s.charAt(0) == '+') ? isNumber(s.substring(1)) : isNumber(s);
+  }
+
+  /** Whether the whole of {@code s} matches {@code [\d,]*\.*\d+} (Unicode digits, as Python's {@code \d}). */
+  static boolean isNumber(String s) {
+    int i = 0;
+    int n = s.length();
+    while (i < n) { // [\d,]*
+      int cp = s.codePointAt(i);
+      if (cp == ',' || Character.isDigit(cp)) {
+        i += Character.charCount(cp);
+      } else {
+        break;
+      }
+    }
+    if (i == n) {
+      // no dots: the run must end with a digit (the \d+ part)
+      return n > 0 && Character.isDigit(s.codePointBefore(n));
+    }
+    if (s.charAt(i) != '.') {
+      return false;
+    }
+    while (i < n && s.charAt(i) == '.') {
+      i++;
+    }
+    int digitsStart = i;
+    while (i < n) {
+      int cp = s.codePointAt(i);
+      if (!Character.isDigit(cp)) {
+        return false;
+      }
+      i += Character.charCount(cp);
+    }
+    return i > digitsStart;
   }
 
   private static String lastPart(String s, String sep) {

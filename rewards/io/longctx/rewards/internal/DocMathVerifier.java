@@ -73,7 +73,7 @@ public final class DocMathVerifier {
       return false; // the reference overflows (OverflowError -> False) on infinities
     }
     if (v1 != 0 && v2 != 0) {
-      double diff = Math.log10(v1) - Math.log10(v2);
+      double diff = PyMath.log10(v1) - PyMath.log10(v2);
       if ((double) (long) diff == diff) {
         return true;
       }

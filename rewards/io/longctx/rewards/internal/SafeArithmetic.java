@@ -19,6 +19,7 @@ public final class SafeArithmetic {
   private final String s;
   private int pos;
   private int depth;
+  private int brackets;
 
   private SafeArithmetic(String s) {
     this.s = s;
@@ -29,7 +30,7 @@ public final class SafeArithmetic {
     if (expr == null || expr.length() > MAX_LENGTH) {
       return null;
     }
-    SafeArithmetic p = new SafeArithmetic(expr);
+    SafeArithmetic p = new SafeArithmetic(trimLines(expr));
     try {
       p.skipSpace();
       PyValue v = p.tupleOrExpr(true);
@@ -158,7 +159,11 @@ public final class SafeArithmetic {
       // Python returns a complex number here; the reference keeps its real part.
       return Math.pow(-b, e) * Math.cos(Math.PI * e);
     }
-    return Math.pow(b, e);
+    double r = Math.pow(b, e);
+    if (Double.isInfinite(r) && !Double.isInfinite(b) && !Double.isInfinite(e)) {
+      throw ERROR; // OverflowError (exact for floats; Python ints would grow instead)
+    }
+    return r;
   }
 
   private PyValue atom() throws EvalError {
@@ -171,10 +176,12 @@ public final class SafeArithmetic {
       char close = c == '(' ? ')' : ']';
       pos++;
       enter();
+      brackets++;
       skipSpace();
       if (peek() == close) {
         pos++;
         depth--;
+        brackets--;
         return PyValue.other(); // () or []
       }
       PyValue v = tupleOrExpr(false);
@@ -184,10 +191,15 @@ public final class SafeArithmetic {
       }
       pos++;
       depth--;
+      brackets--;
       return c == '[' ? PyValue.other() : v;
     }
     if (c == '"' || c == '\'') {
       return string(c);
+    }
+    if (s.startsWith("...", pos)) {
+      pos += 3;
+      return PyValue.other(); // Ellipsis
     }
     if (Character.isDigit(c) || c == '.') {
       return number();
@@ -229,6 +241,7 @@ public final class SafeArithmetic {
     skipSpace();
     expect('(');
     enter();
+    brackets++;
     double b = d(expr());
     skipSpace();
     expect(',');
@@ -240,6 +253,7 @@ public final class SafeArithmetic {
     }
     expect(')');
     depth--;
+    brackets--;
     if (b < 0 && e != Math.rint(e)) {
       throw ERROR; // math domain error
     }
@@ -344,9 +358,28 @@ public final class SafeArithmetic {
     return pos < s.length() ? s.charAt(pos) : '\0';
   }
 
+  /** Spaces and tabs separate tokens; newlines too, but only inside brackets (Python's implicit joining). */
   private void skipSpace() {
-    while (pos < s.length() && (s.charAt(pos) == ' ' || s.charAt(pos) == '\t')) {
-      pos++;
+    while (pos < s.length()) {
+      char c = s.charAt(pos);
+      if (c == ' ' || c == '\t' || c == '\f' || (brackets > 0 && (c == '\n' || c == '\r'))) {
+        pos++;
+      } else {
+        break;
+      }
     }
+  }
+
+  /** Blank leading and trailing lines (and spaces) do not matter to {@code eval}. */
+  private static String trimLines(String e) {
+    int a = 0;
+    int b = e.length();
+    while (a < b && " \t\f\n\r".indexOf(e.charAt(a)) >= 0) {
+      a++;
+    }
+    while (b > a && " \t\f\n\r".indexOf(e.charAt(b - 1)) >= 0) {
+      b--;
+    }
+    return e.substring(a, b);
   }
 }
