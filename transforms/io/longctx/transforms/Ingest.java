@@ -1,0 +1,191 @@
+package io.longctx.transforms;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.is_valid_utf8;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.octet_length;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.Function;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
+
+/**
+ * Reads curation inputs into {@link CurationSchemas#RAW} rows: one per JSONL line, CSV data row, Parquet row or
+ * Delta row, numbered from 1 within its file (or table). JSONL is read as text, so a malformed line becomes a
+ * row to parse (and quarantine) rather than a Spark failure; bytes that are not UTF-8, blank lines and records
+ * over the size limit are flagged here.
+ */
+public final class Ingest {
+  private Ingest() {}
+
+  /** Input formats by file extension; a directory with {@code _delta_log} is a Delta table. */
+  public enum Format { JSONL, PARQUET, CSV, DELTA }
+
+  /** One readable input: a file or a Delta table. */
+  public record Source(String path, Format format) {}
+
+  /** Expands paths (files, directories of files, Delta tables) into sources, sorted within each directory. */
+  public static List<Source> resolve(SparkSession spark, List<String> paths) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    List<Source> out = new ArrayList<>();
+    for (String p : paths) {
+      try {
+        Path path = new Path(p);
+        FileSystem fs = path.getFileSystem(conf);
+        if (!fs.exists(path)) {
+          throw CurateErrors.inputNotFound(p);
+        }
+        FileStatus st = fs.getFileStatus(path);
+        String qualified = st.getPath().toString();
+        if (st.isFile()) {
+          out.add(new Source(qualified, formatOf(qualified).orElseThrow(() -> CurateErrors.unsupportedFormat(p))));
+        } else if (fs.exists(new Path(path, "_delta_log"))) {
+          out.add(new Source(qualified, Format.DELTA));
+        } else {
+          FileStatus[] children = fs.listStatus(path);
+          Arrays.sort(children, (a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
+          int before = out.size();
+          for (FileStatus c : children) {
+            String name = c.getPath().getName();
+            if (c.isFile() && !name.startsWith(".") && !name.startsWith("_")) {
+              formatOf(c.getPath().toString()).ifPresent(f -> out.add(new Source(c.getPath().toString(), f)));
+            }
+          }
+          if (out.size() == before) {
+            throw CurateErrors.emptyInput(p);
+          }
+        }
+      } catch (IOException e) {
+        throw CurateErrors.io("list input " + p, e);
+      }
+    }
+    return out;
+  }
+
+  static java.util.Optional<Format> formatOf(String path) {
+    String n = path.toLowerCase(Locale.ROOT);
+    if (n.endsWith(".jsonl") || n.endsWith(".json") || n.endsWith(".jsonl.gz") || n.endsWith(".json.gz")) {
+      return java.util.Optional.of(Format.JSONL);
+    } else if (n.endsWith(".parquet")) {
+      return java.util.Optional.of(Format.PARQUET);
+    } else if (n.endsWith(".csv")) {
+      return java.util.Optional.of(Format.CSV);
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** Reads every source into one dataset of {@link CurationSchemas#RAW} rows. */
+  public static Dataset<Row> read(SparkSession spark, List<Source> sources, long maxRecordBytes) {
+    Dataset<Row> all = null;
+    for (Source s : sources) {
+      Dataset<Row> one = switch (s.format()) {
+        case JSONL -> jsonl(spark, s.path(), maxRecordBytes);
+        case PARQUET -> asJson(spark, spark.read().parquet(s.path()), s, maxRecordBytes);
+        case DELTA -> asJson(spark, spark.read().format("delta").load(s.path()), s, maxRecordBytes);
+        case CSV -> csv(spark, s, maxRecordBytes);
+      };
+      all = all == null ? one : all.union(one);
+    }
+    return all == null ? spark.createDataFrame(List.of(), CurationSchemas.RAW) : all;
+  }
+
+  private static Dataset<Row> jsonl(SparkSession spark, String file, long max) {
+    Column value = col("value");
+    Column size = octet_length(value);
+    Column oversize = size.gt(max);
+    Column invalid = not(is_valid_utf8(value));
+    Dataset<Row> lines = spark.read().text(file).select(
+        when(oversize.or(invalid), lit(null).cast(DataTypes.StringType)).otherwise(value).as("text"),
+        when(oversize, lit(ReasonCode.OVERSIZE_RECORD.name()))
+            .when(invalid, lit(ReasonCode.INVALID_UTF8.name()))
+            .when(trim(value).equalTo(""), lit(ReasonCode.EMPTY_RECORD.name())).as("raw_error"),
+        when(oversize, concat(lit("line is "), size.cast("string"), lit(" bytes, over curate.max-record-bytes = " + max)))
+            .when(invalid, lit("line is not valid UTF-8 (fix the file's encoding)"))
+            .when(trim(value).equalTo(""), lit("blank line")).as("raw_message"));
+    return numbered(spark, lines, file, Format.JSONL);
+  }
+
+  private static Dataset<Row> asJson(SparkSession spark, Dataset<Row> rows, Source s, long max) {
+    Column json = to_json(struct(col("*")));
+    Dataset<Row> texts = rows.select(json.as("json")).select(
+        when(octet_length(col("json")).gt(max), lit(null).cast(DataTypes.StringType)).otherwise(col("json")).as("text"),
+        when(octet_length(col("json")).gt(max), lit(ReasonCode.OVERSIZE_RECORD.name())).as("raw_error"),
+        when(octet_length(col("json")).gt(max),
+            concat(lit("row is "), octet_length(col("json")).cast("string"),
+                lit(" bytes as JSON, over curate.max-record-bytes = " + max))).as("raw_message"));
+    return numbered(spark, texts, s.path(), s.format());
+  }
+
+  /**
+   * CSV rows: all columns read as strings; a row with more fields than the header (it spills into a sentinel
+   * column) or fewer (its last column is missing) is {@link ReasonCode#MALFORMED_CSV}.
+   */
+  private static Dataset<Row> csv(SparkSession spark, Source s, long max) {
+    StructType header = spark.read().option("header", "true").option("multiLine", "true").csv(s.path()).schema();
+    String[] names = header.fieldNames();
+    StructType schema = new StructType();
+    for (String n : names) {
+      schema = schema.add(n, DataTypes.StringType, true);
+    }
+    String extra = "_extra_field_";
+    schema = schema.add(extra, DataTypes.StringType, true);
+    Dataset<Row> rows = spark.read().schema(schema).option("header", "true").option("multiLine", "true")
+        .option("escape", "\"").option("nullValue", "\u0000<null>").option("enforceSchema", "true")
+        .option("mode", "PERMISSIVE").csv(s.path());
+    Column[] cols = Arrays.stream(names).map(n -> col("`" + n + "`")).toArray(Column[]::new);
+    Column bad = col(extra).isNotNull().or(cols[cols.length - 1].isNull());
+    Column json = to_json(struct(cols));
+    Dataset<Row> texts = rows.select(
+        when(bad.or(octet_length(json).gt(max)), lit(null).cast(DataTypes.StringType)).otherwise(json).as("text"),
+        when(bad, lit(ReasonCode.MALFORMED_CSV.name()))
+            .when(octet_length(json).gt(max), lit(ReasonCode.OVERSIZE_RECORD.name())).as("raw_error"),
+        when(bad, lit("row does not have the header's " + names.length + " fields (unbalanced quotes or commas?)"))
+            .when(octet_length(json).gt(max), lit("row is over curate.max-record-bytes = " + max)).as("raw_message"));
+    return numbered(spark, texts, s.path(), Format.CSV);
+  }
+
+  /** Numbers rows 1..n in read order (the order of lines within a file) and adds the file and format. */
+  private static Dataset<Row> numbered(SparkSession spark, Dataset<Row> rows, String file, Format format) {
+    JavaRDD<Row> rdd = rows.javaRDD().zipWithIndex().map(new ToRawRow(file, format.name()));
+    return spark.createDataFrame(rdd, CurationSchemas.RAW);
+  }
+
+  /** (text, raw_error, raw_message) with its 0-based index -> a {@link CurationSchemas#RAW} row. */
+  static final class ToRawRow implements Function<Tuple2<Row, Long>, Row> {
+    private final String file;
+    private final String format;
+
+    ToRawRow(String file, String format) {
+      this.file = file;
+      this.format = format;
+    }
+
+    @Override
+    public Row call(Tuple2<Row, Long> t) {
+      Row r = t._1();
+      return RowFactory.create(file, t._2() + 1, format, r.getString(0), r.getString(1), r.getString(2));
+    }
+  }
+}
