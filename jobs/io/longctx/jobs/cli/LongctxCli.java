@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       CurateCommand.class,
       BenchCommand.class,
       EvalCommand.class,
+      SynthCommand.class,
     })
 public final class LongctxCli {
 

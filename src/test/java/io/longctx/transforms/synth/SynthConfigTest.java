@@ -1,0 +1,61 @@
+package io.longctx.transforms.synth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.longctx.common.ConfigException;
+import io.longctx.jobs.config.ConfigLoader;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SynthConfigTest {
+
+  @Test
+  void shippedLocalConfigIsTheEasyDefault() {
+    SynthConfig fromFile = ConfigLoader.load(Path.of("conf/local.yaml")).synth();
+    assertThat(fromFile).isEqualTo(SynthConfig.defaults());
+  }
+
+  @Test
+  void knobsAreSettableFromTheCommandLine() {
+    SynthConfig c = ConfigLoader.load(Path.of("conf/local.yaml"), Map.of(
+        "synth.hops", "3",
+        "synth.distractor-similarity", "2",
+        "synth.docmath-ops", "[ratio, percent-change]",
+        "synth.length-bands", "[{min: 700, max: 900, share: 1}]")).synth();
+    assertThat(c.hops()).isEqualTo(3);
+    assertThat(c.distractorSimilarity()).isEqualTo(2);
+    assertThat(c.docmathOps()).containsExactly("ratio", "percent-change");
+    assertThat(c.lengthBands()).containsExactly(new SynthConfig.LengthBand(700, 900, 1));
+  }
+
+  @Test
+  void badValuesNameTheKeyAndTheAllowedRange() {
+    expectBad("synth.hops", "0", "synth.hops", "[1.0, 5.0]");
+    expectBad("synth.distractor-similarity", "3", "synth.distractor-similarity", "[0.0, 2.0]");
+    expectBad("synth.hop-distance", "1.5", "synth.hop-distance", "[0.0, 1.0]");
+    expectBad("synth.docmath-ops", "[sum, product]", "synth.docmath-ops[1]", "percent-change");
+    expectBad("synth.docmath-terms", "9", "synth.docmath-terms", "[2.0, 4.0]");
+    expectBad("synth.task-weights", "{synth_poetry: 1}", "synth.task-weights.synth_poetry", "synth_docmath");
+    expectBad("synth.task-weights", "{synth_retrieval: 0}", "synth.task-weights", "> 0");
+    expectBad("synth.length-bands", "[{min: 900, max: 700, share: 1}]", "synth.length-bands[0].max", ">= synth.length-bands[0].min (900)");
+    expectBad("synth.length-bands", "[]", "synth.length-bands", "at least one");
+    expectBad("synth.heldout-samples", "0", "synth.heldout-samples", "> 0");
+  }
+
+  @Test
+  void unknownSynthKeyIsNamed() {
+    assertThatThrownBy(() -> ConfigLoader.load(Path.of("conf/local.yaml"), Map.of("synth.hopz", "2")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("hopz");
+  }
+
+  private static void expectBad(String key, String value, String namedKey, String allowed) {
+    assertThatThrownBy(() -> ConfigLoader.load(Path.of("conf/local.yaml"), Map.of(key, value)))
+        .as("%s=%s", key, value)
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'" + namedKey + "'")
+        .hasMessageContaining(allowed);
+  }
+}

@@ -1,0 +1,54 @@
+package io.longctx.transforms.synth;
+
+/**
+ * Single-fact retrieval: {@code The code of Karomi is 4821.} hidden at a random position; the question names
+ * the entity and the relation, so the answer is the value that follows the name (induction-head friendly).
+ */
+final class RetrievalTask {
+  private RetrievalTask() {}
+
+  static Draft draft(TaskContext ctx) {
+    Draft d = new Draft();
+    String relation = Lexicon.pick(ctx.rng, Lexicon.VALUE_RELATIONS);
+    String entity = ctx.pool.name();
+    int value = ctx.pool.value();
+    int distractors = ctx.settle(d, "What is the " + relation + " of " + entity + "?");
+    double position = ctx.rng.nextDouble();
+    d.anchor(Draft.Item.sentence(Draft.fact(relation, entity, value)), position);
+    d.answer = Integer.toString(value);
+    d.trace = Draft.answerTrace(entity + " " + relation + " " + value + ".", d.answer);
+    for (int i = 0; i < distractors; i++) {
+      d.distractors.add(Draft.Item.sentence(distractor(ctx, relation, entity, value, i)));
+    }
+    return d;
+  }
+
+  private static String distractor(TaskContext ctx, String relation, String entity, int value, int i) {
+    if (ctx.similarity() >= 2) {
+      switch (i % 3) {
+        case 0:
+          return Draft.fact(relation, ctx.pool.nearName(entity), ctx.pool.nearValue(value));
+        case 1:
+          String other = otherRelation(relation, i / 3);
+          if (other != null) {
+            return Draft.fact(other, entity, ctx.pool.value());
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    return Draft.fact(Lexicon.pick(ctx.rng, Lexicon.VALUE_RELATIONS), ctx.pool.name(), ctx.pool.value());
+  }
+
+  /** The k-th value relation other than {@code relation}, or null: an entity has one fact per relation. */
+  private static String otherRelation(String relation, int k) {
+    int seen = 0;
+    for (String r : Lexicon.VALUE_RELATIONS) {
+      if (!r.equals(relation) && seen++ == k) {
+        return r;
+      }
+    }
+    return null;
+  }
+}
