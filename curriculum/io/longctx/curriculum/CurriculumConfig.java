@@ -8,12 +8,23 @@ import java.util.List;
  * The {@code curriculum} config section: RL phases with growing input-length caps (progressive context
  * scaling) and retrospective sampling of hard samples.
  *
+ * @param seed seeds every batch choice: the same seed and step always pick the same samples
+ * @param singleStage ablation switch: no curriculum, one phase over every prompt up to the last cap, with the
+ *     same total number of steps as the phases together
  * @param phases phase k trains on prompts whose token length is in (cap_{k-1}, cap_k]
+ * @param retrospective how hard samples from earlier phases re-enter later batches
  */
-public record CurriculumConfig(List<Phase> phases) {
+public record CurriculumConfig(long seed, boolean singleStage, List<Phase> phases, Retrospective retrospective) {
+
+  /** The modes of {@code curriculum.retrospective.mode}. */
+  public static final List<String> MODES = List.of(Retrospective.ZERO_ACCURACY, Retrospective.IMPORTANCE);
 
   public static CurriculumConfig defaults() {
-    return new CurriculumConfig(List.of(new Phase("phase-1", 512, 64, 4), new Phase("phase-2", 1024, 64, 4)));
+    return new CurriculumConfig(
+        7L,
+        false,
+        List.of(new Phase("phase-1", 512, 64, 4), new Phase("phase-2", 1024, 64, 4)),
+        Retrospective.defaults());
   }
 
   public void validate() {
@@ -24,6 +35,9 @@ public record CurriculumConfig(List<Phase> phases) {
     for (int i = 0; i < phases.size(); i++) {
       Phase p = phases.get(i);
       String k = "curriculum.phases[" + i + "]";
+      if (p == null) {
+        throw new ConfigException(k, "must be a mapping with name, max-input-tokens, max-response-tokens, steps");
+      }
       Check.notBlank(k + ".name", p.name());
       Check.positive(k + ".max-input-tokens", p.maxInputTokens());
       Check.positive(k + ".max-response-tokens", p.maxResponseTokens());
@@ -34,8 +48,43 @@ public record CurriculumConfig(List<Phase> phases) {
       }
       prev = p.maxInputTokens();
     }
+    if (retrospective == null) {
+      throw new ConfigException("curriculum.retrospective", "must be a mapping (enabled, mode, share, max-weight)");
+    }
+    retrospective.validate();
   }
 
   /** One curriculum phase. */
   public record Phase(String name, int maxInputTokens, int maxResponseTokens, int steps) {}
+
+  /**
+   * The {@code curriculum.retrospective} section.
+   *
+   * @param enabled false is the "no retrospective sampling" ablation: every batch is fresh
+   * @param mode {@code zero-accuracy} (the paper's rule: carry over earlier-phase samples whose last mean
+   *     accuracy was 0, picked uniformly) or {@code importance} (every earlier-phase sample, picked with
+   *     probability proportional to its difficulty 1/mean-reward)
+   * @param share fraction of each batch filled by retrospective picks, in [0, 1)
+   * @param maxWeight the sampling weight given to infinite difficulty (mean reward 0) and the cap on every
+   *     weight in {@code importance} mode; at least 1, since difficulty 1/mean-reward is at least 1
+   */
+  public record Retrospective(boolean enabled, String mode, double share, double maxWeight) {
+    public static final String ZERO_ACCURACY = "zero-accuracy";
+    public static final String IMPORTANCE = "importance";
+
+    public static Retrospective defaults() {
+      return new Retrospective(true, ZERO_ACCURACY, 0.25, 10.0);
+    }
+
+    public void validate() {
+      Check.oneOf("curriculum.retrospective.mode", mode, MODES);
+      if (!(share >= 0 && share < 1)) {
+        throw new ConfigException("curriculum.retrospective.share", "must be in [0, 1), got " + share);
+      }
+      if (!(maxWeight >= 1) || Double.isInfinite(maxWeight)) {
+        throw new ConfigException(
+            "curriculum.retrospective.max-weight", "must be a finite number >= 1 (difficulty is >= 1), got " + maxWeight);
+      }
+    }
+  }
 }

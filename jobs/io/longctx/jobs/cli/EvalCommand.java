@@ -110,8 +110,7 @@ public final class EvalCommand extends ConfiguredCommand {
     }
     EvalConfig updated = e.with(run, checkpoint, selected, k, greedy ? Boolean.TRUE : null, responses);
     updated.validate();
-    return new LongctxConfig(config.warehouse(), config.spark(), config.synth(), config.curate(), config.policy(),
-        config.rewards(), config.curriculum(), config.train(), updated);
+    return config.withEval(updated);
   }
 
   private void print(Dataset<Row> df, PrintStream out) {

@@ -19,8 +19,8 @@ import picocli.CommandLine.Command;
       ConfigCommand.class,
       CurateCommand.class,
       BenchCommand.class,
-      EvalCommand.class,
       SynthCommand.class,
+      EvalCommand.class,
     })
 public final class LongctxCli {
 

@@ -3,6 +3,7 @@ package io.longctx.jobs.config;
 import io.longctx.common.Check;
 import io.longctx.curriculum.CurriculumConfig;
 import io.longctx.policy.PolicyConfig;
+import io.longctx.policy.train.OptimConfig;
 import io.longctx.rewards.RewardsConfig;
 import io.longctx.transforms.CurateConfig;
 import io.longctx.transforms.synth.SynthConfig;
@@ -21,7 +22,9 @@ public record LongctxConfig(
     PolicyConfig policy,
     RewardsConfig rewards,
     CurriculumConfig curriculum,
+    SftConfig sft,
     TrainConfig train,
+    OptimConfig optim,
     EvalConfig eval) {
 
   public static LongctxConfig defaults() {
@@ -33,7 +36,9 @@ public record LongctxConfig(
         PolicyConfig.defaults(),
         RewardsConfig.defaults(),
         CurriculumConfig.defaults(),
+        SftConfig.defaults(),
         TrainConfig.defaults(),
+        OptimConfig.defaults(),
         EvalConfig.defaults());
   }
 
@@ -45,11 +50,18 @@ public record LongctxConfig(
     policy.validate();
     rewards.validate();
     curriculum.validate();
+    sft.validate();
     train.validate();
+    optim.validate();
     eval.validate();
   }
 
   public LongctxConfig withWarehouse(String newWarehouse) {
-    return new LongctxConfig(newWarehouse, spark, synth, curate, policy, rewards, curriculum, train, eval);
+    return new LongctxConfig(
+        newWarehouse, spark, synth, curate, policy, rewards, curriculum, sft, train, optim, eval);
+  }
+
+  public LongctxConfig withEval(EvalConfig newEval) {
+    return new LongctxConfig(warehouse, spark, synth, curate, policy, rewards, curriculum, sft, train, optim, newEval);
   }
 }

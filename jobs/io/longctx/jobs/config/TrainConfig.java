@@ -1,21 +1,52 @@
 package io.longctx.jobs.config;
 
 import io.longctx.common.Check;
+import io.longctx.common.ConfigException;
 
 /**
- * The {@code train} config section: RL step settings (group size G, prompts per step, sampling).
+ * The {@code train} config section: what one RL step samples and how a run is budgeted. The optimizer (LR,
+ * clipping, loss aggregation, mini-batches) is the {@code optim} section. Paper values (QwenLong-L1): G = 8,
+ * 128 prompts per step, temperature 0.7, top-p 0.95.
+ *
+ * @param run the run id: rows of every table carry it; re-invoking {@code train} with the same run resumes it
+ * @param seed all randomness (batch selection, sampling) derives from (seed, step)
+ * @param groupSize G responses sampled per prompt
+ * @param batchSize prompts per RL step (the train batch)
+ * @param topK 0 disables top-k
+ * @param dynamicSampling drop groups whose accuracy has zero variance, generating up to
+ *     {@code maxExtraBatches} further batches to refill the train batch
+ * @param stepsPerInvocation a nightly budget: stop after this many steps (0 = run to the end of the curriculum)
+ * @param rolloutPartitions how many Spark partitions the batch's prompts are spread over for rollouts
  */
-public record TrainConfig(String run, long seed, int groupSize, int batchSize, double temperature, double topP) {
+public record TrainConfig(
+    String run,
+    long seed,
+    int groupSize,
+    int batchSize,
+    double temperature,
+    double topP,
+    int topK,
+    boolean dynamicSampling,
+    int maxExtraBatches,
+    int stepsPerInvocation,
+    int rolloutPartitions) {
 
   public static TrainConfig defaults() {
-    return new TrainConfig("local", 7L, 8, 16, 0.7, 0.95);
+    return new TrainConfig("local", 7L, 8, 16, 0.7, 0.95, 0, true, 2, 0, 2);
   }
 
   public void validate() {
     Check.notBlank("train.run", run);
+    if (!run.matches("[A-Za-z0-9._-]+")) {
+      throw new ConfigException("train.run", "may hold only letters, digits, '.', '_' and '-', got '" + run + "'");
+    }
     Check.positive("train.group-size", groupSize);
     Check.positive("train.batch-size", batchSize);
     Check.positive("train.temperature", temperature);
     Check.range("train.top-p", topP, 1e-6, 1.0);
+    Check.nonNegative("train.top-k", topK);
+    Check.nonNegative("train.max-extra-batches", maxExtraBatches);
+    Check.nonNegative("train.steps-per-invocation", stepsPerInvocation);
+    Check.positive("train.rollout-partitions", rolloutPartitions);
   }
 }

@@ -1,0 +1,243 @@
+package io.longctx.curriculum;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.not;
+
+import io.longctx.curriculum.internal.DeltaVersions;
+import io.longctx.curriculum.internal.FreshStream;
+import io.longctx.curriculum.internal.SampleKeys;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Chooses the batch of one RL step from the {@code samples} table plus retrospective picks from
+ * {@code hard_samples}. The training job calls {@link #select} once per step.
+ *
+ * <p>Fresh picks walk the phase pool (prompt_tokens in the phase's (L_{k-1}, L_k]) epoch by epoch: each epoch is
+ * a seeded permutation, so every sample of the pool is used once before any repeats. Step s of a phase takes
+ * stream positions [(s-1)q, sq) with q = batch size - retrospective quota. The retrospective quota is filled by
+ * the {@link RetrospectiveSampler}; when it finds fewer candidates, the shortfall is topped up with further
+ * fresh samples chosen by a (seed, step) hash among the pool minus this step's fresh picks. The choice depends
+ * only on (seed, step, table contents), never on partitioning, and the Delta versions read are returned so that
+ * {@link #replay} reproduces it exactly with time travel.
+ */
+public final class BatchSelector {
+  private static final StructType PICKS =
+      new StructType()
+          .add("_pick_id", DataTypes.StringType, false)
+          .add("pick", DataTypes.StringType, false)
+          .add("batch_index", DataTypes.IntegerType, false);
+
+  private final Curriculum curriculum;
+  private final String samplesPath;
+  private final String hardSamplesPath;
+  private final String run;
+  private final long seed;
+  private final int batchSize;
+  private final RetrospectiveSampler retrospective;
+
+  private BatchSelector(Builder b) {
+    this.curriculum = b.curriculum;
+    this.samplesPath = b.samplesPath;
+    this.hardSamplesPath = b.hardSamplesPath;
+    this.run = b.run;
+    this.seed = b.seed;
+    this.batchSize = b.batchSize;
+    this.retrospective = b.retrospective;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A selector wired from the config section: its phases, seed and retrospective settings. */
+  public static BatchSelector fromConfig(
+      CurriculumConfig config, String samplesPath, String hardSamplesPath, String run, int batchSize) {
+    return builder()
+        .setCurriculum(Curriculum.of(config))
+        .setSamplesPath(samplesPath)
+        .setHardSamplesPath(hardSamplesPath)
+        .setRun(run)
+        .setSeed(config.seed())
+        .setBatchSize(batchSize)
+        .optRetrospective(RetrospectiveSampler.of(config.retrospective()))
+        .build();
+  }
+
+  public Curriculum curriculum() {
+    return curriculum;
+  }
+
+  /** Chooses the batch of a 1-based global step from the latest versions of both tables. */
+  public StepBatch select(SparkSession spark, long globalStep) {
+    long sv = DeltaVersions.latest(spark, samplesPath);
+    if (sv == DeltaVersions.ABSENT) {
+      throw CurriculumErrors.notADeltaTable("samples", samplesPath);
+    }
+    return choose(spark, globalStep, sv, DeltaVersions.latest(spark, hardSamplesPath));
+  }
+
+  /** Chooses the batch of a step exactly as it was chosen from the given table versions (time travel). */
+  public StepBatch replay(SparkSession spark, long globalStep, long samplesVersion, long hardSamplesVersion) {
+    return choose(spark, globalStep, samplesVersion, hardSamplesVersion);
+  }
+
+  private StepBatch choose(SparkSession spark, long globalStep, long sv, long hv) {
+    PhaseStep at = curriculum.at(globalStep);
+    CurriculumPhase phase = at.phase();
+    Dataset<Row> samples = readSamples(spark, sv);
+    Dataset<Row> pool =
+        samples
+            .where(col("prompt_tokens").gt(phase.minExclusiveTokens()).and(col("prompt_tokens").leq(phase.maxInputTokens())))
+            .select("sample_id");
+    long poolSize = pool.count();
+    if (poolSize == 0) {
+      throw CurriculumErrors.emptyPhasePool(phase, samplesPath, sv);
+    }
+    int retroQuota = retrospective.appliesTo(phase) ? retrospective.quota(batchSize) : 0;
+    int stride = batchSize - retroQuota;
+    List<String> retro = new ArrayList<>();
+    if (retroQuota > 0 && hv != DeltaVersions.ABSENT) {
+      Dataset<Row> ledger = readLedger(spark, hv);
+      retro = retrospective.pick(retrospective.candidates(ledger, samples, run, phase), seed, globalStep, retroQuota);
+    }
+    long from = (long) (at.stepInPhase() - 1) * stride;
+    List<String> fresh = new ArrayList<>(FreshStream.slice(pool, poolSize, seed, phase.number(), from, stride));
+    int shortfall = retroQuota - retro.size();
+    if (shortfall > 0) {
+      fresh.addAll(topUp(pool, fresh, globalStep, shortfall));
+    }
+    List<StepBatch.Pick> picks = new ArrayList<>(fresh.size() + retro.size());
+    for (String id : fresh) {
+      picks.add(new StepBatch.Pick(picks.size(), id, StepBatch.FRESH));
+    }
+    for (String id : retro) {
+      picks.add(new StepBatch.Pick(picks.size(), id, StepBatch.RETROSPECTIVE));
+    }
+    return new StepBatch(at, seed, sv, hv, picks, rows(spark, samples, picks));
+  }
+
+  private List<String> topUp(Dataset<Row> pool, List<String> exclude, long globalStep, int n) {
+    Dataset<Row> rest = pool.where(not(col("sample_id").isin(exclude.toArray())));
+    Dataset<Row> top =
+        rest.withColumn("_topup_key", SampleKeys.hashKey("top-up", seed, globalStep, 0L, col("sample_id")))
+            .orderBy(col("_topup_key"), col("sample_id"))
+            .limit(n)
+            .select("sample_id");
+    List<String> out = new ArrayList<>(n);
+    for (Row r : top.collectAsList()) {
+      out.add(r.getString(0));
+    }
+    return out;
+  }
+
+  private static Dataset<Row> rows(SparkSession spark, Dataset<Row> samples, List<StepBatch.Pick> picks) {
+    List<Row> rows = new ArrayList<>(picks.size());
+    for (StepBatch.Pick p : picks) {
+      rows.add(RowFactory.create(p.sampleId(), p.pick(), p.batchIndex()));
+    }
+    Dataset<Row> chosen = broadcast(spark.createDataFrame(rows, PICKS));
+    return samples.join(chosen, samples.col("sample_id").equalTo(chosen.col("_pick_id"))).drop("_pick_id");
+  }
+
+  private Dataset<Row> readSamples(SparkSession spark, long version) {
+    Dataset<Row> samples;
+    try {
+      samples = DeltaVersions.readAt(spark, samplesPath, version);
+    } catch (RuntimeException e) {
+      throw CurriculumErrors.versionNotFound("samples", samplesPath, version, e);
+    }
+    List<String> cols = Arrays.asList(samples.columns());
+    List<String> missing = new ArrayList<>();
+    for (String c : List.of("sample_id", "prompt_tokens")) {
+      if (!cols.contains(c)) {
+        missing.add(c);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw CurriculumErrors.missingColumns("samples table", samplesPath, missing, cols);
+    }
+    return samples;
+  }
+
+  private Dataset<Row> readLedger(SparkSession spark, long version) {
+    return new HardSampleLedger(hardSamplesPath).readAsOf(spark, version);
+  }
+
+  /** Builder: {@code set...} settings are required, {@code opt...} ones optional. */
+  public static final class Builder {
+    private Curriculum curriculum;
+    private String samplesPath;
+    private String hardSamplesPath;
+    private String run;
+    private Long seed;
+    private int batchSize;
+    private RetrospectiveSampler retrospective = RetrospectiveSampler.disabled();
+
+    private Builder() {}
+
+    public Builder setCurriculum(Curriculum curriculum) {
+      this.curriculum = curriculum;
+      return this;
+    }
+
+    public Builder setSamplesPath(String samplesPath) {
+      this.samplesPath = samplesPath;
+      return this;
+    }
+
+    public Builder setHardSamplesPath(String hardSamplesPath) {
+      this.hardSamplesPath = hardSamplesPath;
+      return this;
+    }
+
+    public Builder setRun(String run) {
+      this.run = run;
+      return this;
+    }
+
+    public Builder setSeed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    public Builder setBatchSize(int batchSize) {
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    /** Retrospective picks; without it every batch is fresh (the ablation). */
+    public Builder optRetrospective(RetrospectiveSampler retrospective) {
+      this.retrospective = Objects.requireNonNull(retrospective, "retrospective");
+      return this;
+    }
+
+    public BatchSelector build() {
+      require(curriculum != null, "curriculum", "setCurriculum(...) is required");
+      require(samplesPath != null && !samplesPath.isBlank(), "samples path", "setSamplesPath(...) is required");
+      require(hardSamplesPath != null && !hardSamplesPath.isBlank(), "hard_samples path",
+          "setHardSamplesPath(...) is required");
+      require(run != null && !run.isBlank(), "run", "setRun(...) is required");
+      require(seed != null, "seed", "setSeed(...) is required");
+      if (batchSize <= 0) {
+        throw CurriculumErrors.badBatchSize(batchSize);
+      }
+      return new BatchSelector(this);
+    }
+
+    private static void require(boolean ok, String name, String reason) {
+      if (!ok) {
+        throw CurriculumErrors.badArgument(name, reason);
+      }
+    }
+  }
+}

@@ -1,0 +1,213 @@
+package io.longctx.curriculum;
+
+import io.delta.tables.DeltaTable;
+import io.longctx.curriculum.internal.DeltaVersions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The {@code hard_samples} Delta table: one row per (run, sample_id) with the sample's difficulty history,
+ * updated by a Delta MERGE after every RL step.
+ *
+ * <p>Per sample: {@code attempts} (steps it was rolled out in), {@code responses} (total responses),
+ * {@code retrospective_attempts} (attempts where it was a retrospective pick), {@code last_mean_reward} (group
+ * mean accuracy at the latest attempt), {@code reward_sum} and {@code running_mean_reward} (mean over attempts
+ * of the per-step group means), {@code difficulty} = 1 / last_mean_reward (+Infinity when it is 0), phase and
+ * step first and last seen, and the policy version of the latest attempt.
+ *
+ * <p>Idempotent per step: a MERGE only touches rows whose {@code step_last_seen} is below the merged step, so
+ * re-applying a step that was already merged (a killed job re-running it) changes nothing. Steps of a run must
+ * therefore be merged in increasing order. Every merge is one Delta version; its commit carries the user
+ * metadata {@code hard_samples run=<run> step=<step>}, so {@code DESCRIBE HISTORY} maps versions to steps and
+ * any earlier state is readable with {@link #readAsOf}.
+ */
+public final class HardSampleLedger {
+  /** The table's columns. */
+  public static final StructType SCHEMA =
+      new StructType()
+          .add("run", DataTypes.StringType, false)
+          .add("sample_id", DataTypes.StringType, false)
+          .add("attempts", DataTypes.LongType, false)
+          .add("responses", DataTypes.LongType, false)
+          .add("retrospective_attempts", DataTypes.LongType, false)
+          .add("last_mean_reward", DataTypes.DoubleType, false)
+          .add("reward_sum", DataTypes.DoubleType, false)
+          .add("running_mean_reward", DataTypes.DoubleType, false)
+          .add("difficulty", DataTypes.DoubleType, false)
+          .add("phase_first_seen", DataTypes.IntegerType, false)
+          .add("phase_last_seen", DataTypes.IntegerType, false)
+          .add("step_first_seen", DataTypes.LongType, false)
+          .add("step_last_seen", DataTypes.LongType, false)
+          .add("policy_version", DataTypes.StringType, false);
+
+  private static final StructType SOURCE =
+      new StructType()
+          .add("run", DataTypes.StringType, false)
+          .add("sample_id", DataTypes.StringType, false)
+          .add("mean_reward", DataTypes.DoubleType, false)
+          .add("responses", DataTypes.LongType, false)
+          .add("retro", DataTypes.LongType, false)
+          .add("difficulty", DataTypes.DoubleType, false)
+          .add("phase", DataTypes.IntegerType, false)
+          .add("step", DataTypes.LongType, false)
+          .add("policy_version", DataTypes.StringType, false);
+
+  private static final String USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
+
+  private final String path;
+
+  public HardSampleLedger(String path) {
+    if (path == null || path.isBlank()) {
+      throw CurriculumErrors.badArgument("hard_samples path", "must not be empty");
+    }
+    this.path = path;
+  }
+
+  public String path() {
+    return path;
+  }
+
+  /** What one {@link #merge} did: the Delta version it wrote and the row counts of that MERGE. */
+  public record MergeResult(long version, long sourceRows, long inserted, long updated) {
+    /** Rows of the step statistics that changed nothing because the step was merged before. */
+    public long skipped() {
+      return sourceRows - inserted - updated;
+    }
+  }
+
+  /**
+   * Merges one step's per-sample statistics. {@code stepStats} needs {@code sample_id} (string, one row per
+   * sample), {@code mean_reward} (group mean accuracy in [0, 1]) and {@code responses} (> 0); an optional
+   * {@code pick} column ('fresh' | 'retrospective', as returned by {@link BatchSelector}) counts retrospective
+   * attempts. It is evaluated exactly once (collected to the driver: one row per prompt of the step) and
+   * validated before anything is written; a bad row fails the merge with an error naming the sample.
+   *
+   * @throws CurriculumException on a bad row or argument; nothing is written then
+   */
+  public MergeResult merge(Dataset<Row> stepStats, String run, int phase, long step, String policyVersion) {
+    if (run == null || run.isBlank()) {
+      throw CurriculumErrors.badArgument("run", "must not be empty");
+    }
+    if (phase < 1 || step < 1) {
+      throw CurriculumErrors.badArgument("phase/step", "phases and steps are numbered from 1, got phase " + phase
+          + ", step " + step);
+    }
+    if (policyVersion == null || policyVersion.isBlank()) {
+      throw CurriculumErrors.badArgument("policy version", "must not be empty");
+    }
+    SparkSession spark = stepStats.sparkSession();
+    List<Row> source = sourceRows(StepStats.collect(stepStats, path), run, phase, step, policyVersion);
+    DeltaTable table = DeltaTable.createIfNotExists(spark).location(path).addColumns(SCHEMA).execute();
+    if (source.isEmpty()) {
+      return new MergeResult(DeltaVersions.latest(spark, path), 0, 0, 0);
+    }
+    Dataset<Row> s = spark.createDataFrame(source, SOURCE);
+    String previous = spark.conf().getOption(USER_METADATA).getOrElse(() -> null);
+    spark.conf().set(USER_METADATA, "hard_samples run=" + run + " step=" + step);
+    try {
+      table
+          .as("t")
+          .merge(s.as("s"), "t.run = s.run AND t.sample_id = s.sample_id")
+          .whenMatched("t.step_last_seen < s.step")
+          .updateExpr(updates())
+          .whenNotMatched()
+          .insertExpr(inserts())
+          .execute();
+    } finally {
+      if (previous == null) {
+        spark.conf().unset(USER_METADATA);
+      } else {
+        spark.conf().set(USER_METADATA, previous);
+      }
+    }
+    return lastMergeResult(table);
+  }
+
+  private static List<Row> sourceRows(
+      List<StepStats.Stat> stats, String run, int phase, long step, String policyVersion) {
+    List<Row> rows = new ArrayList<>(stats.size());
+    for (StepStats.Stat st : stats) {
+      double difficulty = st.meanReward() == 0.0 ? Double.POSITIVE_INFINITY : 1.0 / st.meanReward();
+      rows.add(RowFactory.create(run, st.sampleId(), st.meanReward(), st.responses(), st.retrospective() ? 1L : 0L,
+          difficulty, phase, step, policyVersion));
+    }
+    return rows;
+  }
+
+  private static Map<String, String> updates() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("attempts", "t.attempts + 1");
+    m.put("responses", "t.responses + s.responses");
+    m.put("retrospective_attempts", "t.retrospective_attempts + s.retro");
+    m.put("last_mean_reward", "s.mean_reward");
+    m.put("reward_sum", "t.reward_sum + s.mean_reward");
+    m.put("running_mean_reward", "(t.reward_sum + s.mean_reward) / (t.attempts + 1)");
+    m.put("difficulty", "s.difficulty");
+    m.put("phase_last_seen", "s.phase");
+    m.put("step_last_seen", "s.step");
+    m.put("policy_version", "s.policy_version");
+    return m;
+  }
+
+  private static Map<String, String> inserts() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("run", "s.run");
+    m.put("sample_id", "s.sample_id");
+    m.put("attempts", "1");
+    m.put("responses", "s.responses");
+    m.put("retrospective_attempts", "s.retro");
+    m.put("last_mean_reward", "s.mean_reward");
+    m.put("reward_sum", "s.mean_reward");
+    m.put("running_mean_reward", "s.mean_reward");
+    m.put("difficulty", "s.difficulty");
+    m.put("phase_first_seen", "s.phase");
+    m.put("phase_last_seen", "s.phase");
+    m.put("step_first_seen", "s.step");
+    m.put("step_last_seen", "s.step");
+    m.put("policy_version", "s.policy_version");
+    return m;
+  }
+
+  private static MergeResult lastMergeResult(DeltaTable table) {
+    Row h = table.history(1).select("version", "operationMetrics").head();
+    Map<String, String> metrics = h.getJavaMap(1);
+    return new MergeResult(
+        h.getLong(0),
+        metric(metrics, "numSourceRows"),
+        metric(metrics, "numTargetRowsInserted"),
+        metric(metrics, "numTargetRowsUpdated"));
+  }
+
+  private static long metric(Map<String, String> metrics, String name) {
+    String v = metrics == null ? null : metrics.get(name);
+    return v == null ? 0L : Long.parseLong(v);
+  }
+
+  /** The latest state of the ledger (all runs); an empty frame with {@link #SCHEMA} when it does not exist. */
+  public Dataset<Row> read(SparkSession spark) {
+    long v = DeltaVersions.latest(spark, path);
+    return v == DeltaVersions.ABSENT ? spark.createDataFrame(List.of(), SCHEMA) : DeltaVersions.readAt(spark, path, v);
+  }
+
+  /** The ledger as it was at a Delta version (time travel), e.g. the version a step's batch was chosen from. */
+  public Dataset<Row> readAsOf(SparkSession spark, long version) {
+    try {
+      return DeltaVersions.readAt(spark, path, version);
+    } catch (RuntimeException e) {
+      throw CurriculumErrors.versionNotFound("hard_samples", path, version, e);
+    }
+  }
+
+  /** The latest committed version, or -1 when the table does not exist yet. */
+  public long latestVersion(SparkSession spark) {
+    return DeltaVersions.latest(spark, path);
+  }
+}

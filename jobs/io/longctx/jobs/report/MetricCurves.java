@@ -1,0 +1,72 @@
+package io.longctx.jobs.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Draws training curves as one PNG: a grid of small line charts, one per metric column, x = step, one series
+ * per run. Rows with a null metric are skipped for that metric; a metric with no values is left out.
+ */
+public final class MetricCurves {
+  static {
+    System.setProperty("java.awt.headless", "true");
+  }
+
+  private MetricCurves() {}
+
+  /**
+   * @param metrics a table with {@code run}, {@code step} and the metric columns (numeric); it is small (one
+   *     row per step) and is collected to the driver
+   * @return the metric columns that were drawn
+   */
+  public static List<String> write(Dataset<Row> metrics, List<String> columns, Path png) throws IOException {
+    List<Row> rows = metrics.orderBy(functions.col("run"), functions.col("step")).collectAsList();
+    List<XYChart> charts = new ArrayList<>();
+    List<String> drawn = new ArrayList<>();
+    for (String column : columns) {
+      Map<String, List<double[]>> byRun = new LinkedHashMap<>();
+      for (Row r : rows) {
+        Object v = r.get(r.fieldIndex(column));
+        if (v instanceof Number n && Double.isFinite(n.doubleValue())) {
+          byRun.computeIfAbsent(r.getAs("run").toString(), k -> new ArrayList<>())
+              .add(new double[] {((Number) r.getAs("step")).doubleValue(), n.doubleValue()});
+        }
+      }
+      if (byRun.isEmpty()) {
+        continue;
+      }
+      XYChart chart = new XYChartBuilder().width(420).height(280).title(column).xAxisTitle("step").build();
+      chart.getStyler().setLegendVisible(byRun.size() > 1).setChartTitleBoxVisible(false);
+      for (Map.Entry<String, List<double[]>> e : byRun.entrySet()) {
+        double[] x = e.getValue().stream().mapToDouble(p -> p[0]).toArray();
+        double[] y = e.getValue().stream().mapToDouble(p -> p[1]).toArray();
+        XYSeries s = chart.addSeries(e.getKey(), x, y);
+        s.setMarker(x.length <= 40 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+      }
+      charts.add(chart);
+      drawn.add(column);
+    }
+    if (charts.isEmpty()) {
+      throw new IllegalArgumentException("No values to draw in columns " + columns);
+    }
+    int cols = Math.min(3, charts.size());
+    int gridRows = (charts.size() + cols - 1) / cols;
+    Files.createDirectories(png.toAbsolutePath().getParent());
+    String base = png.toString().endsWith(".png") ? png.toString().substring(0, png.toString().length() - 4) : png.toString();
+    BitmapEncoder.saveBitmap(charts, gridRows, cols, base, BitmapEncoder.BitmapFormat.PNG);
+    return drawn;
+  }
+}

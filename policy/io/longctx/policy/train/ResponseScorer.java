@@ -1,0 +1,27 @@
+package io.longctx.policy.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.List;
+
+/**
+ * Scores responses under the current weights with gradients flowing to the parameters: the trainer calls it
+ * inside a {@code GradientCollector}. Implementations adapt a model (e.g. the Qwen2 scorer) to the trainer.
+ */
+@FunctionalInterface
+public interface ResponseScorer {
+
+  /**
+   * Per-token log-probs of {@code responses[b]} given {@code prompts[b]}, right-padded to the longest response.
+   *
+   * @param manager where to create input tensors (outputs may live anywhere; the trainer scopes them)
+   * @param withEntropy whether to also return the per-token entropy of the predictive distribution
+   */
+  Scored score(NDManager manager, List<int[]> prompts, List<int[]> responses, boolean withEntropy);
+
+  /**
+   * @param logProbs [B, T] log-prob of each response token (padding positions: any finite value)
+   * @param entropy [B, T] entropy of the distribution each response token was drawn from, or null
+   */
+  record Scored(NDArray logProbs, NDArray entropy) {}
+}
