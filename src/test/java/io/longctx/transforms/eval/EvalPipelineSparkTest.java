@@ -145,7 +145,10 @@ class EvalPipelineSparkTest extends SparkTestBase {
           line("heldout-2", 0, "no think block, (B)")) + "\n");
       Dataset<Row> responses = ReplayedResponses.join(prompts, ReplayedResponses.read(spark(), file), 1, file)
           .withColumn("gold", org.apache.spark.sql.functions.element_at(org.apache.spark.sql.functions.col("golds"), 1));
-      List<Row> scored = ResponseScorer.hybrid(rewards).score(responses).orderBy("item_id").collectAsList();
+      // persisted, as the job does: every action on an unpersisted result would ask the judge again
+      Dataset<Row> scoredOnce = ResponseScorer.hybrid(rewards).score(responses).persist();
+      List<Row> scored = scoredOnce.orderBy("item_id").collectAsList();
+      scoredOnce.unpersist();
       assertThat(scored).extracting(r -> (double) r.getAs("rule_score")).containsExactly(0.0, 1.0, 0.0);
       assertThat(scored).extracting(r -> (Double) r.getAs("judge_score")).containsExactly(1.0, null, null);
       assertThat(scored).extracting(r -> (double) r.getAs("score")).containsExactly(1.0, 1.0, 0.0);
