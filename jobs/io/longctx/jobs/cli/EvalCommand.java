@@ -1,6 +1,7 @@
 package io.longctx.jobs.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.longctx.common.ConfigException;
 import io.longctx.jobs.EvaluateCheckpointJob;
 import io.longctx.jobs.SparkSessions;
 import io.longctx.jobs.Warehouse;
@@ -9,6 +10,9 @@ import io.longctx.jobs.config.EvalConfig;
 import io.longctx.jobs.config.LongctxConfig;
 import io.longctx.transforms.eval.EvalResults;
 import io.longctx.transforms.eval.LoadProblem;
+import io.longctx.transforms.eval.PolicyGenerators;
+import io.longctx.transforms.eval.ResponseGenerator;
+import io.longctx.transforms.eval.ResponseScorer;
 import io.longctx.transforms.eval.TextTable;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -83,12 +87,12 @@ public final class EvalCommand extends ConfiguredCommand {
     return 0;
   }
 
-  private static io.longctx.transforms.eval.ResponseScorer scorer(LongctxConfig config) {
-    return io.longctx.transforms.eval.ResponseScorer.hybrid(config.rewards());
+  private static ResponseScorer scorer(LongctxConfig config) {
+    return ResponseScorer.hybrid(config.rewards());
   }
 
-  private static io.longctx.transforms.eval.ResponseGenerator.Loader generator(LongctxConfig config) {
-    return io.longctx.transforms.eval.PolicyGenerators.forCheckpoint(
+  private static ResponseGenerator.Loader generator(LongctxConfig config) {
+    return PolicyGenerators.forCheckpoint(
         EvaluateCheckpointJob.checkpointOf(config), config.policy(), config.eval().seed());
   }
 
@@ -101,7 +105,7 @@ public final class EvalCommand extends ConfiguredCommand {
         String name = b.trim();
         List<String> files = e.benchmarks().get(name);
         if (files == null) {
-          throw new io.longctx.common.ConfigException("eval.benchmarks." + name,
+          throw new ConfigException("eval.benchmarks." + name,
               "no files are configured for benchmark '" + name + "' (--benchmarks); configured: "
                   + e.benchmarks().keySet());
         }
