@@ -75,6 +75,10 @@ public final class EvalCommand extends ConfiguredCommand {
     LongctxConfig effective = withOptions(config);
     EvaluateCheckpointJob job = new EvaluateCheckpointJob(spark, effective, warehouse(), scorer(effective));
     if (effective.eval().responses().isBlank()) {
+      if (PolicyGenerators.EMBEDDED.equals(EvaluateCheckpointJob.checkpointOf(effective))) {
+        System.err.println("longctx eval: checkpoint 'embedded' is the untrained built-in model (random weights);"
+            + " pass --checkpoint DIR to evaluate a trained checkpoint");
+      }
       job.optGenerator(generator(effective));
     }
     EvaluateCheckpointJob.Result r = job.execute();
