@@ -137,7 +137,7 @@ public final class EvaluateCheckpointJob {
     Dataset<Row> df = spark.createDataFrame(rows, EvalItem.SCHEMA).repartition(parts);
     return EvalPrompts.build(
         df, new TokenizerSpec(config.policy().tokenizer()), ChatTemplate.forName(config.policy().chatTemplate()),
-        config.eval().maxInputTokens());
+        config.eval().maxInputTokens(), config.curate().multipleChoiceSources());
   }
 
   private Dataset<Row> respond(Dataset<Row> prompts) {

@@ -1,6 +1,7 @@
 package io.longctx.jobs.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.longctx.common.ConfigException;
 import io.longctx.jobs.EvaluateCheckpointJob;
 import io.longctx.jobs.SparkSessions;
 import io.longctx.jobs.Warehouse;
@@ -9,6 +10,9 @@ import io.longctx.jobs.config.EvalConfig;
 import io.longctx.jobs.config.LongctxConfig;
 import io.longctx.transforms.eval.EvalResults;
 import io.longctx.transforms.eval.LoadProblem;
+import io.longctx.transforms.eval.PolicyGenerators;
+import io.longctx.transforms.eval.ResponseGenerator;
+import io.longctx.transforms.eval.ResponseScorer;
 import io.longctx.transforms.eval.TextTable;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -71,6 +75,10 @@ public final class EvalCommand extends ConfiguredCommand {
     LongctxConfig effective = withOptions(config);
     EvaluateCheckpointJob job = new EvaluateCheckpointJob(spark, effective, warehouse(), scorer(effective));
     if (effective.eval().responses().isBlank()) {
+      if (PolicyGenerators.EMBEDDED.equals(EvaluateCheckpointJob.checkpointOf(effective))) {
+        System.err.println("longctx eval: checkpoint 'embedded' is the untrained built-in model (random weights);"
+            + " pass --checkpoint DIR to evaluate a trained checkpoint");
+      }
       job.optGenerator(generator(effective));
     }
     EvaluateCheckpointJob.Result r = job.execute();
@@ -83,13 +91,13 @@ public final class EvalCommand extends ConfiguredCommand {
     return 0;
   }
 
-  private static io.longctx.transforms.eval.ResponseScorer scorer(LongctxConfig config) {
-    return io.longctx.transforms.eval.ResponseScorer.hybrid(config.rewards());
+  private static ResponseScorer scorer(LongctxConfig config) {
+    return ResponseScorer.hybrid(config.rewards());
   }
 
-  private static io.longctx.transforms.eval.ResponseGenerator.Loader generator(LongctxConfig config) {
-    throw io.longctx.transforms.eval.EvalErrors.noGenerator(
-        EvaluateCheckpointJob.checkpointOf(config), "the policy engine's Generator is not part of this build yet");
+  private static ResponseGenerator.Loader generator(LongctxConfig config) {
+    return PolicyGenerators.forCheckpoint(
+        EvaluateCheckpointJob.checkpointOf(config), config.policy(), config.eval().seed());
   }
 
   private LongctxConfig withOptions(LongctxConfig config) {
@@ -101,7 +109,7 @@ public final class EvalCommand extends ConfiguredCommand {
         String name = b.trim();
         List<String> files = e.benchmarks().get(name);
         if (files == null) {
-          throw new io.longctx.common.ConfigException("eval.benchmarks." + name,
+          throw new ConfigException("eval.benchmarks." + name,
               "no files are configured for benchmark '" + name + "' (--benchmarks); configured: "
                   + e.benchmarks().keySet());
         }

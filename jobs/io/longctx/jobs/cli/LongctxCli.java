@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       ConfigCommand.class,
+      CurateCommand.class,
       BenchCommand.class,
       SynthCommand.class,
       EvalCommand.class,

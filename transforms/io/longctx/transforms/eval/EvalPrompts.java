@@ -3,6 +3,7 @@ package io.longctx.transforms.eval;
 import io.longctx.policy.tokenizer.ChatTemplate;
 import io.longctx.policy.tokenizer.Tokenizer;
 import io.longctx.policy.tokenizer.TokenizerSpec;
+import io.longctx.transforms.PromptTemplate;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -16,16 +17,12 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Builds the model input for each {@link EvalItem} row the way the QwenLong-L1 evaluation does: the question and
- * document go into the zero-shot template, the filled template is tokenised with the policy tokenizer and, when
+ * document go into the zero-shot template (curation's {@link PromptTemplate}, so training and evaluation prompts
+ * are identical; multiple-choice sources ask for "The correct answer is"), the filled template is tokenised with the policy tokenizer and, when
  * longer than the input cap, middle-truncated ({@link MiddleTruncation}) and decoded; then the chat template
  * renders the user turn.
  */
 public final class EvalPrompts {
-  /** The reference evaluation's zero-shot template ({@code $DOC$} and {@code $Q$} are stripped first). */
-  public static final String TEMPLATE =
-      "Please read the following text and answer the question below.\n\n<text>\n$DOC$\n</text>\n\n$Q$\n\n"
-          + "Format your response as follows: \"Therefore, the answer is (insert answer here)\".";
-
   /** Columns added by {@link #build}. */
   public static final StructType ADDED =
       new StructType()
@@ -37,23 +34,25 @@ public final class EvalPrompts {
   private EvalPrompts() {}
 
   /** The filled template (the user message) for one question and document. */
-  public static String userMessage(String question, String document) {
-    return TEMPLATE.replace("$DOC$", document.strip()).replace("$Q$", question.strip());
+  public static String userMessage(String question, String document, boolean multipleChoice) {
+    return PromptTemplate.build(document, question, multipleChoice).prompt();
   }
 
   /**
    * Adds {@code prompt} (the chat-rendered model input), {@code prompt_tokens} (length of the filled template
    * before the cap), {@code input_tokens} (after the cap, chat markers included) and {@code truncated}.
-   * Requires the {@link EvalItem#SCHEMA} columns {@code question} and {@code document}.
+   * Requires the {@link EvalItem#SCHEMA} columns {@code data_source}, {@code question} and {@code document}; a
+   * source whose name contains one of {@code multipleChoiceSources} gets the multiple-choice answer format.
    */
-  public static Dataset<Row> build(
-      Dataset<Row> items, TokenizerSpec tokenizer, ChatTemplate template, int maxInputTokens) {
+  public static Dataset<Row> build(Dataset<Row> items, TokenizerSpec tokenizer, ChatTemplate template,
+      int maxInputTokens, List<String> multipleChoiceSources) {
     StructType out = items.schema();
     for (var f : ADDED.fields()) {
       out = out.add(f);
     }
     return items.mapPartitions(
-        new BuildPrompts(tokenizer, template, maxInputTokens, items.schema().fieldIndex("question"),
+        new BuildPrompts(tokenizer, template, maxInputTokens, List.copyOf(multipleChoiceSources),
+            items.schema().fieldIndex("data_source"), items.schema().fieldIndex("question"),
             items.schema().fieldIndex("document")),
         Encoders.row(out));
   }
@@ -63,13 +62,18 @@ public final class EvalPrompts {
     private final TokenizerSpec tokenizer;
     private final ChatTemplate template;
     private final int maxInputTokens;
+    private final List<String> multipleChoiceSources;
+    private final int sourceIdx;
     private final int questionIdx;
     private final int documentIdx;
 
-    BuildPrompts(TokenizerSpec tokenizer, ChatTemplate template, int maxInputTokens, int questionIdx, int documentIdx) {
+    BuildPrompts(TokenizerSpec tokenizer, ChatTemplate template, int maxInputTokens,
+        List<String> multipleChoiceSources, int sourceIdx, int questionIdx, int documentIdx) {
       this.tokenizer = tokenizer;
       this.template = template;
       this.maxInputTokens = maxInputTokens;
+      this.multipleChoiceSources = multipleChoiceSources;
+      this.sourceIdx = sourceIdx;
       this.questionIdx = questionIdx;
       this.documentIdx = documentIdx;
     }
@@ -87,7 +91,8 @@ public final class EvalPrompts {
     }
 
     private Row withPrompt(Row r, Tokenizer tok) {
-      String user = userMessage(r.getString(questionIdx), r.getString(documentIdx));
+      boolean choice = PromptTemplate.matches(r.getString(sourceIdx), multipleChoiceSources);
+      String user = userMessage(r.getString(questionIdx), r.getString(documentIdx), choice);
       int[] ids = tok.encode(user);
       int[] capped = MiddleTruncation.truncate(ids, maxInputTokens);
       boolean truncated = capped != ids;

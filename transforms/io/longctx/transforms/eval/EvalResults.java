@@ -36,6 +36,7 @@ public final class EvalResults {
           .add("pred", DataTypes.StringType, true)
           .add("rule_score", DataTypes.DoubleType, false)
           .add("judge_score", DataTypes.DoubleType, true)
+          .add("judge_verdict", DataTypes.StringType, true)
           .add("score", DataTypes.DoubleType, false)
           .add("em", DataTypes.DoubleType, false)
           .add("f1", DataTypes.DoubleType, false)

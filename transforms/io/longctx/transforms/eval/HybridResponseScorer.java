@@ -1,8 +1,11 @@
 package io.longctx.transforms.eval;
 
+import static org.apache.spark.sql.functions.col;
+
+import io.longctx.rewards.HybridReward;
+import io.longctx.rewards.Judge;
 import io.longctx.rewards.QaMetrics;
 import io.longctx.rewards.RewardsConfig;
-import io.longctx.rewards.RuleResult;
 import io.longctx.rewards.SourceRouter;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,27 +20,22 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The evaluation scorer over the rewards area: the rule verifier routed by {@code data_source}
- * ({@link SourceRouter}), and EM / token F1 of the extracted answer against the gold ({@link QaMetrics}).
+ * The evaluation scorer over the rewards area: {@link HybridReward} (rule verifier routed by {@code data_source},
+ * the judge only where the rule fails) gives {@code score = reward}; EM and token F1 of the extracted answer
+ * against the gold come from {@link QaMetrics}.
  */
 final class HybridResponseScorer implements ResponseScorer {
-  static final StructType ADDED =
-      new StructType()
-          .add("pred", DataTypes.StringType, true)
-          .add("rule_score", DataTypes.DoubleType, false)
-          .add("judge_score", DataTypes.DoubleType, true)
-          .add("score", DataTypes.DoubleType, false)
-          .add("em", DataTypes.DoubleType, false)
-          .add("f1", DataTypes.DoubleType, false);
+  private final RewardsConfig rewards;
+  private final Judge judge;
 
-  private final SourceRouter router;
-
-  HybridResponseScorer(RewardsConfig rewards) {
-    this.router = new SourceRouter(rewards);
+  HybridResponseScorer(RewardsConfig rewards, Judge judge) {
+    this.rewards = rewards;
+    this.judge = judge;
   }
 
   @Override
   public void validateSources(Collection<String> dataSources) {
+    SourceRouter router = new SourceRouter(rewards);
     for (String s : dataSources) {
       router.route(s);
     }
@@ -45,27 +43,21 @@ final class HybridResponseScorer implements ResponseScorer {
 
   @Override
   public Dataset<Row> score(Dataset<Row> responses) {
-    StructType in = responses.schema();
-    StructType out = in;
-    for (var f : ADDED.fields()) {
-      out = out.add(f);
-    }
-    return responses.mapPartitions(
-        new RuleScores(router, in.fieldIndex("data_source"), in.fieldIndex("response"), in.fieldIndex("gold")),
-        Encoders.row(out));
+    Dataset<Row> hybrid = HybridReward.score(responses, rewards, judge)
+        .withColumn("score", col(HybridReward.REWARD))
+        .drop(HybridReward.REWARD, HybridReward.SHAPED_REWARD);
+    StructType in = hybrid.schema();
+    StructType out = in.add("em", DataTypes.DoubleType, false).add("f1", DataTypes.DoubleType, false);
+    return hybrid.mapPartitions(new AnswerOverlap(in.fieldIndex("pred"), in.fieldIndex("gold")), Encoders.row(out));
   }
 
-  /** Per partition: one router, every row's rule score, EM and F1. */
-  static final class RuleScores implements MapPartitionsFunction<Row, Row> {
-    private final SourceRouter router;
-    private final int sourceIdx;
-    private final int responseIdx;
+  /** Per partition: EM and token F1 of {@code pred} against {@code gold} (0 when no answer was extracted). */
+  static final class AnswerOverlap implements MapPartitionsFunction<Row, Row> {
+    private final int predIdx;
     private final int goldIdx;
 
-    RuleScores(SourceRouter router, int sourceIdx, int responseIdx, int goldIdx) {
-      this.router = router;
-      this.sourceIdx = sourceIdx;
-      this.responseIdx = responseIdx;
+    AnswerOverlap(int predIdx, int goldIdx) {
+      this.predIdx = predIdx;
       this.goldIdx = goldIdx;
     }
 
@@ -74,21 +66,14 @@ final class HybridResponseScorer implements ResponseScorer {
       List<Row> out = new ArrayList<>();
       while (rows.hasNext()) {
         Row r = rows.next();
+        String pred = r.isNullAt(predIdx) ? null : r.getString(predIdx);
         String gold = r.getString(goldIdx);
-        RuleResult rule = router.score(r.getString(sourceIdx), r.getString(responseIdx), gold);
-        String pred = rule.pred();
-        double em = pred != null && QaMetrics.exactMatch(pred, gold) ? 1.0 : 0.0;
-        double f1 = pred != null ? QaMetrics.f1(pred, gold) : 0.0;
-        Object[] v = new Object[r.size() + ADDED.size()];
+        Object[] v = new Object[r.size() + 2];
         for (int i = 0; i < r.size(); i++) {
           v[i] = r.get(i);
         }
-        v[r.size()] = pred;
-        v[r.size() + 1] = rule.score();
-        v[r.size() + 2] = null;
-        v[r.size() + 3] = rule.score();
-        v[r.size() + 4] = em;
-        v[r.size() + 5] = f1;
+        v[r.size()] = pred != null && QaMetrics.exactMatch(pred, gold) ? 1.0 : 0.0;
+        v[r.size() + 1] = pred != null ? QaMetrics.f1(pred, gold) : 0.0;
         out.add(RowFactory.create(v));
       }
       return out.iterator();

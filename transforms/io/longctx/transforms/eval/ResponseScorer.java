@@ -1,5 +1,7 @@
 package io.longctx.transforms.eval;
 
+import io.longctx.rewards.Judge;
+import io.longctx.rewards.Judges;
 import io.longctx.rewards.RewardsConfig;
 import java.io.Serializable;
 import java.util.Collection;
@@ -15,15 +17,23 @@ public interface ResponseScorer extends Serializable {
   /**
    * Input columns: {@code data_source}, {@code question}, {@code response}, {@code gold} (one gold string).
    * Adds {@code pred} (nullable string), {@code rule_score}, {@code judge_score} (nullable double, null where the
-   * judge was not asked), {@code score}, {@code em}, {@code f1} (doubles).
+   * judge was not asked), {@code judge_verdict} (nullable string), {@code score}, {@code em}, {@code f1}.
    */
   Dataset<Row> score(Dataset<Row> responses);
 
   /** Fails, naming the fix, when a data source has no verifier; called before any generation starts. */
   void validateSources(Collection<String> dataSources);
 
-  /** The scorer over the rewards area's verifiers, configured by the {@code rewards} section. */
+  /**
+   * The scorer over the rewards area's hybrid reward, configured by the {@code rewards} section; {@code judge}
+   * (nullable) is asked where the rule fails when {@code rewards.judge.enabled} is on.
+   */
+  static ResponseScorer hybrid(RewardsConfig rewards, Judge judge) {
+    return new HybridResponseScorer(rewards, judge);
+  }
+
+  /** As {@link #hybrid(RewardsConfig, Judge)} with the configured OpenAI-compatible judge, when enabled. */
   static ResponseScorer hybrid(RewardsConfig rewards) {
-    return new HybridResponseScorer(rewards);
+    return new HybridResponseScorer(rewards, rewards.judge().enabled() ? Judges.openAi(rewards.judge()) : null);
   }
 }

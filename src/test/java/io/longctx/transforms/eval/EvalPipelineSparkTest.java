@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class EvalPipelineSparkTest extends SparkTestBase {
+  private static final List<String> CHOICES = List.of("long_toc_choices");
 
   private static Dataset<Row> items(Benchmark b, String file) {
     List<Row> rows = BenchmarkLoader.load(b, List.of(EvalLayouts.file(file))).items().stream()
@@ -35,9 +36,9 @@ class EvalPipelineSparkTest extends SparkTestBase {
     Dataset<Row> items = items(Benchmark.FRAMES, "frames/test.jsonl").orderBy("item_id");
     TokenizerSpec bytes = new TokenizerSpec(TokenizerSpec.BYTE);
 
-    List<Row> full = EvalPrompts.build(items, bytes, ChatTemplate.PLAIN, 100_000).orderBy("item_id").collectAsList();
+    List<Row> full = EvalPrompts.build(items, bytes, ChatTemplate.PLAIN, 100_000, CHOICES).orderBy("item_id").collectAsList();
     Row r0 = full.get(0);
-    String user = EvalPrompts.userMessage(r0.getAs("question"), r0.getAs("document"));
+    String user = EvalPrompts.userMessage(r0.getAs("question"), r0.getAs("document"), false);
     assertThat(user).startsWith("Please read the following text and answer the question below.\n\n<text>\nOrlem\n")
         .endsWith("\n</text>\n\nWhich river flows through the capital of the country where Orlem was born?\n\n"
             + "Format your response as follows: \"Therefore, the answer is (insert answer here)\".");
@@ -47,7 +48,7 @@ class EvalPipelineSparkTest extends SparkTestBase {
     assertThat((boolean) r0.getAs("truncated")).isFalse();
 
     int cap = 101;
-    List<Row> capped = EvalPrompts.build(items, bytes, ChatTemplate.PLAIN, cap).orderBy("item_id").collectAsList();
+    List<Row> capped = EvalPrompts.build(items, bytes, ChatTemplate.PLAIN, cap, CHOICES).orderBy("item_id").collectAsList();
     Row c0 = capped.get(0);
     String expectedUser = user.substring(0, cap / 2) + user.substring(user.length() - (cap - cap / 2));
     assertThat((String) c0.getAs("prompt")).isEqualTo(ChatTemplate.PLAIN.render(expectedUser));
@@ -55,7 +56,7 @@ class EvalPipelineSparkTest extends SparkTestBase {
     assertThat((boolean) c0.getAs("truncated")).isTrue();
     // exactly at the cap: not truncated
     List<Row> exact =
-        EvalPrompts.build(items, bytes, ChatTemplate.PLAIN, user.length()).orderBy("item_id").collectAsList();
+        EvalPrompts.build(items, bytes, ChatTemplate.PLAIN, user.length(), CHOICES).orderBy("item_id").collectAsList();
     assertThat((boolean) exact.get(0).getAs("truncated")).isFalse();
   }
 
@@ -86,7 +87,10 @@ class EvalPipelineSparkTest extends SparkTestBase {
   @Test
   void replayedResponsesAreScoredByTheRewardVerifiers(@TempDir Path dir) throws Exception {
     Dataset<Row> prompts = EvalPrompts.build(items(Benchmark.SYNTH, "synth/heldout.jsonl"),
-        new TokenizerSpec(TokenizerSpec.BYTE), ChatTemplate.PLAIN, 4096);
+        new TokenizerSpec(TokenizerSpec.BYTE), ChatTemplate.PLAIN, 4096, CHOICES);
+    List<Row> built = prompts.orderBy("item_id").collectAsList();
+    assertThat(built.get(1).<String>getAs("prompt")).contains("\"Therefore, the answer is (insert answer here)\"");
+    assertThat(built.get(2).<String>getAs("prompt")).contains("\"The correct answer is (insert answer here)\"");
     Path file = dir.resolve("responses.jsonl");
     Files.writeString(file, String.join("\n",
         line("heldout-0", 0, "<think>\\nZorvex code 4821.\\n</think>\\n\\nTherefore, the answer is 4821."),
@@ -109,6 +113,49 @@ class EvalPipelineSparkTest extends SparkTestBase {
         .hasMessageContaining(partial.toString());
     assertThatThrownBy(() -> scorer.validateSources(List.of("synth_retrieval", "mystery_source")))
         .hasMessageContaining("mystery_source");
+  }
+
+  @Test
+  void theJudgeIsAskedOnlyWhereTheRuleFailsAndTheScoreIsTheMax(@TempDir Path dir) throws Exception {
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/v1/chat/completions", ex -> {
+      asked.incrementAndGet();
+      ex.getRequestBody().readAllBytes();
+      byte[] body = ("{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+          + "\"content\":\"Both name the same number. [[YES]]\"},\"finish_reason\":\"stop\"}]}")
+          .getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().add("Content-Type", "application/json");
+      ex.sendResponseHeaders(200, body.length);
+      ex.getResponseBody().write(body);
+      ex.close();
+    });
+    server.start();
+    try {
+      RewardsConfig.JudgeConfig d = RewardsConfig.JudgeConfig.defaults();
+      RewardsConfig rewards = RewardsConfig.defaults().withJudge(new RewardsConfig.JudgeConfig(true,
+          "http://127.0.0.1:" + server.getAddress().getPort() + "/v1", "judge", d.apiKeyEnv(), 5_000, 1, 10, 2, 64));
+      Dataset<Row> prompts = EvalPrompts.build(items(Benchmark.SYNTH, "synth/heldout.jsonl"),
+          new TokenizerSpec(TokenizerSpec.BYTE), ChatTemplate.PLAIN, 4096, CHOICES);
+      Path file = dir.resolve("responses.jsonl");
+      Files.writeString(file, String.join("\n",
+          line("heldout-0", 0, "<think>\\nx\\n</think>\\n\\nTherefore, the answer is code four eight two one."),
+          line("heldout-1", 0, "<think>\\nx\\n</think>\\n\\nTherefore, the answer is 42."),
+          line("heldout-2", 0, "no think block, (B)")) + "\n");
+      Dataset<Row> responses = ReplayedResponses.join(prompts, ReplayedResponses.read(spark(), file), 1, file)
+          .withColumn("gold", org.apache.spark.sql.functions.element_at(org.apache.spark.sql.functions.col("golds"), 1));
+      // persisted, as the job does: every action on an unpersisted result would ask the judge again
+      Dataset<Row> scoredOnce = ResponseScorer.hybrid(rewards).score(responses).persist();
+      List<Row> scored = scoredOnce.orderBy("item_id").collectAsList();
+      scoredOnce.unpersist();
+      assertThat(scored).extracting(r -> (double) r.getAs("rule_score")).containsExactly(0.0, 1.0, 0.0);
+      assertThat(scored).extracting(r -> (Double) r.getAs("judge_score")).containsExactly(1.0, null, null);
+      assertThat(scored).extracting(r -> (double) r.getAs("score")).containsExactly(1.0, 1.0, 0.0);
+      assertThat(asked.get()).isEqualTo(1);
+    } finally {
+      server.stop(0);
+    }
   }
 
   static String line(String item, int sample, String response) {

@@ -1,0 +1,56 @@
+package io.longctx.jobs.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.longctx.common.ConfigException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EvalConfigTest {
+
+  @Test
+  void defaultsFollowThePaperAndValidate() {
+    EvalConfig e = LongctxConfig.defaults().eval();
+    assertThat(e.temperature()).isEqualTo(0.7);
+    assertThat(e.topP()).isEqualTo(0.95);
+    assertThat(e.maxInputTokens()).isEqualTo(120_000);
+    assertThat(e.benchmarks()).containsExactly(Map.entry("synth", List.of("synth/heldout.jsonl")));
+    e.validate();
+  }
+
+  @Test
+  void overridesBindAndBadValuesNameTheKey() {
+    LongctxConfig c = ConfigLoader.load(null, Map.of(
+        "eval.benchmarks", "{docmath: [a.json, b.jsonl], frames: [f.jsonl]}", "eval.samples-per-item", "8",
+        "eval.greedy", "true"));
+    assertThat(c.eval().benchmarks()).containsOnlyKeys("docmath", "frames");
+    assertThat(c.eval().benchmarks().get("docmath")).containsExactly("a.json", "b.jsonl");
+    assertThat(c.eval().samplesPerItem()).isEqualTo(8);
+    assertThat(c.eval().greedy()).isTrue();
+
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("eval.benchmarks", "{longbench: [x.jsonl]}")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("eval.benchmarks")
+        .hasMessageContaining("2wikimqa").hasMessageContaining("longbench");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("eval.benchmarks", "{frames: []}")))
+        .hasMessageContaining("eval.benchmarks.frames").hasMessageContaining("at least one file");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("eval.samples-per-item", "0")))
+        .hasMessageContaining("eval.samples-per-item");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("eval.golds", "best")))
+        .hasMessageContaining("eval.golds").hasMessageContaining("[first, all]");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("eval.top-p", "1.5")))
+        .hasMessageContaining("eval.top-p");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("eval.max-input-tokens", "0")))
+        .hasMessageContaining("eval.max-input-tokens");
+  }
+
+  @Test
+  void commandLineChoicesOverrideOnlyWhatIsGiven() {
+    EvalConfig e = EvalConfig.defaults().with(null, "/ckpt", null, 4, null, null);
+    assertThat(e.checkpoint()).isEqualTo("/ckpt");
+    assertThat(e.samplesPerItem()).isEqualTo(4);
+    assertThat(e.run()).isEqualTo("local");
+    assertThat(e.greedy()).isFalse();
+  }
+}
