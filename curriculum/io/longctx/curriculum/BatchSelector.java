@@ -10,7 +10,9 @@ import io.longctx.curriculum.internal.SampleKeys;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -44,6 +46,8 @@ public final class BatchSelector {
   private final long seed;
   private final int batchSize;
   private final RetrospectiveSampler retrospective;
+  /** Pool sizes by (samples version, phase): a pinned version's pool never changes, so count it once. */
+  private final Map<String, Long> poolSizes = new ConcurrentHashMap<>();
 
   private BatchSelector(Builder b) {
     this.curriculum = b.curriculum;
@@ -99,7 +103,7 @@ public final class BatchSelector {
         samples
             .where(col("prompt_tokens").gt(phase.minExclusiveTokens()).and(col("prompt_tokens").leq(phase.maxInputTokens())))
             .select("sample_id");
-    long poolSize = pool.count();
+    long poolSize = poolSizes.computeIfAbsent(sv + "/" + phase.number(), k -> pool.count());
     if (poolSize == 0) {
       throw CurriculumErrors.emptyPhasePool(phase, samplesPath, sv);
     }
