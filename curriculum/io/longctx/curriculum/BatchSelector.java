@@ -39,6 +39,9 @@ public final class BatchSelector {
           .add("pick", DataTypes.StringType, false)
           .add("batch_index", DataTypes.IntegerType, false);
 
+  /** Default driver-side cache limit of one epoch's ids (about 60 bytes each). */
+  public static final long DEFAULT_MAX_CACHED_POOL_IDS = 500_000;
+
   private final Curriculum curriculum;
   private final String samplesPath;
   private final String hardSamplesPath;
@@ -48,6 +51,7 @@ public final class BatchSelector {
   private final RetrospectiveSampler retrospective;
   /** Pool sizes by (samples version, phase): a pinned version's pool never changes, so count it once. */
   private final Map<String, Long> poolSizes = new ConcurrentHashMap<>();
+  private final FreshStream freshStream;
 
   private BatchSelector(Builder b) {
     this.curriculum = b.curriculum;
@@ -57,6 +61,7 @@ public final class BatchSelector {
     this.seed = b.seed;
     this.batchSize = b.batchSize;
     this.retrospective = b.retrospective;
+    this.freshStream = new FreshStream(b.maxCachedPoolIds);
   }
 
   public static Builder builder() {
@@ -103,7 +108,8 @@ public final class BatchSelector {
         samples
             .where(col("prompt_tokens").gt(phase.minExclusiveTokens()).and(col("prompt_tokens").leq(phase.maxInputTokens())))
             .select("sample_id");
-    long poolSize = poolSizes.computeIfAbsent(sv + "/" + phase.number(), k -> pool.count());
+    String poolKey = sv + "/" + phase.number();
+    long poolSize = poolSizes.computeIfAbsent(poolKey, k -> pool.count());
     if (poolSize == 0) {
       throw CurriculumErrors.emptyPhasePool(phase, samplesPath, sv);
     }
@@ -115,7 +121,7 @@ public final class BatchSelector {
       retro = retrospective.pick(retrospective.candidates(ledger, samples, run, phase), seed, globalStep, retroQuota);
     }
     long from = (long) (at.stepInPhase() - 1) * stride;
-    List<String> fresh = new ArrayList<>(FreshStream.slice(pool, poolSize, seed, phase.number(), from, stride));
+    List<String> fresh = new ArrayList<>(freshStream.slice(pool, poolKey, poolSize, seed, phase.number(), from, stride));
     int shortfall = retroQuota - retro.size();
     if (shortfall > 0) {
       fresh.addAll(topUp(pool, fresh, globalStep, shortfall));
@@ -186,6 +192,7 @@ public final class BatchSelector {
     private Long seed;
     private int batchSize;
     private RetrospectiveSampler retrospective = RetrospectiveSampler.disabled();
+    private long maxCachedPoolIds = DEFAULT_MAX_CACHED_POOL_IDS;
 
     private Builder() {}
 
@@ -222,6 +229,15 @@ public final class BatchSelector {
     /** Retrospective picks; without it every batch is fresh (the ablation). */
     public Builder optRetrospective(RetrospectiveSampler retrospective) {
       this.retrospective = Objects.requireNonNull(retrospective, "retrospective");
+      return this;
+    }
+
+    /**
+     * Pools up to this many samples keep their current epoch's order (ids only) on the driver, so most steps
+     * run no Spark job for fresh picks; 0 always queries. Default {@value BatchSelector#DEFAULT_MAX_CACHED_POOL_IDS}.
+     */
+    public Builder optMaxCachedPoolIds(long maxCachedPoolIds) {
+      this.maxCachedPoolIds = maxCachedPoolIds;
       return this;
     }
 
