@@ -86,13 +86,28 @@ public final class BatchSelector {
     return curriculum;
   }
 
-  /** Chooses the batch of a 1-based global step from the latest versions of both tables. */
+  /**
+   * Chooses the batch of a 1-based global step from the latest {@code samples} version and the ledger as it was
+   * before this run merged this step ({@link HardSampleLedger#versionBeforeStep}), so re-running a step after
+   * its merge picks the same batch.
+   */
   public StepBatch select(SparkSession spark, long globalStep) {
     long sv = DeltaVersions.latest(spark, samplesPath);
     if (sv == DeltaVersions.ABSENT) {
       throw CurriculumErrors.notADeltaTable("samples", samplesPath);
     }
-    return choose(spark, globalStep, sv, DeltaVersions.latest(spark, hardSamplesPath));
+    return select(spark, globalStep, sv);
+  }
+
+  /**
+   * As {@link #select(SparkSession, long)} with the {@code samples} version pinned: a job that pins it for the
+   * whole run (e.g. the version its first step read) picks the same batches when resumed, even if the samples
+   * table was appended to in between.
+   */
+  public StepBatch select(SparkSession spark, long globalStep, long samplesVersion) {
+    curriculum.at(globalStep);
+    long hv = new HardSampleLedger(hardSamplesPath).versionBeforeStep(spark, run, globalStep);
+    return choose(spark, globalStep, samplesVersion, hv);
   }
 
   /** Chooses the batch of a step exactly as it was chosen from the given table versions (time travel). */

@@ -93,6 +93,10 @@ class RetrospectiveSamplerTest extends SparkTestBase {
       rewards3.put(p.sampleId(), p.pick().equals(StepBatch.RETROSPECTIVE) ? 0.25 : 1.0);
     }
     ledger.merge(statsOf(step3, rewards3), "run-a", 2, 3, "ckpt-2");
+    // a job killed after this merge re-runs step 3: it must choose the same batch from the same ledger state
+    StepBatch rerun3 = sel.select(spark(), 3);
+    assertThat(rerun3.hardSamplesVersion()).isEqualTo(step3.hardSamplesVersion());
+    assertThat(rerun3.picks()).isEqualTo(step3.picks());
     Map<String, Row> logged = HardSampleLedgerTest.byId(ledger.read(spark()));
     for (String id : step3.retrospectiveIds()) {
       Row r = logged.get("run-a/" + id);
