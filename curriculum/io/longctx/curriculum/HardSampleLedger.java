@@ -141,6 +141,11 @@ public final class HardSampleLedger {
     return !table.toDF().where(col("run").equalTo(run).and(col("step_last_seen").geq(step))).limit(1).isEmpty();
   }
 
+  /** As {@link #merge(Dataset, String, int, long, String)} for the step a {@link StepBatch} was chosen for. */
+  public MergeResult merge(Dataset<Row> stepStats, String run, PhaseStep at, String policyVersion) {
+    return merge(stepStats, run, at.phase().number(), at.globalStep(), policyVersion);
+  }
+
   private static List<Row> sourceRows(
       List<StepStats.Stat> stats, String run, int phase, long step, String policyVersion) {
     List<Row> rows = new ArrayList<>(stats.size());
