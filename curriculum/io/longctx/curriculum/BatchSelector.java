@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -119,9 +120,10 @@ public final class BatchSelector {
     PhaseStep at = curriculum.at(globalStep);
     CurriculumPhase phase = at.phase();
     Dataset<Row> samples = readSamples(spark, sv);
+    Column tokens = col("prompt_tokens");
     Dataset<Row> pool =
         samples
-            .where(col("prompt_tokens").gt(phase.minExclusiveTokens()).and(col("prompt_tokens").leq(phase.maxInputTokens())))
+            .where(tokens.gt(phase.minExclusiveTokens()).and(tokens.leq(phase.maxInputTokens())))
             .select("sample_id");
     String poolKey = sv + "/" + phase.number();
     long poolSize = poolSizes.computeIfAbsent(poolKey, k -> pool.count());
@@ -136,7 +138,8 @@ public final class BatchSelector {
       retro = retrospective.pick(retrospective.candidates(ledger, samples, run, phase), seed, globalStep, retroQuota);
     }
     long from = (long) (at.stepInPhase() - 1) * stride;
-    List<String> fresh = new ArrayList<>(freshStream.slice(pool, poolKey, poolSize, seed, phase.number(), from, stride));
+    List<String> fresh =
+        new ArrayList<>(freshStream.slice(pool, poolKey, poolSize, seed, phase.number(), from, stride));
     int shortfall = retroQuota - retro.size();
     if (shortfall > 0) {
       fresh.addAll(topUp(pool, fresh, globalStep, shortfall));

@@ -38,7 +38,8 @@ import org.apache.spark.sql.SparkSession;
     mixinStandardHelpOptions = true,
     description = "Time batch selection and the hard-sample ledger MERGE per RL step on a generated samples table.")
 public final class CurriculumBenchCommand extends ConfiguredCommand {
-  @picocli.CommandLine.Option(names = "--samples", defaultValue = "20000", description = "rows in the generated samples table")
+  @picocli.CommandLine.Option(
+      names = "--samples", defaultValue = "20000", description = "rows in the generated samples table")
   long samples;
 
   @picocli.CommandLine.Option(names = "--batch-size", description = "prompts per step (default: train.batch-size)")
