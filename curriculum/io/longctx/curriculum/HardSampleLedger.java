@@ -65,6 +65,7 @@ public final class HardSampleLedger {
           .add("policy_version", DataTypes.StringType, false);
 
   private static final String USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
+  private static final String MATERIALIZE_SOURCE = "spark.databricks.delta.merge.materializeSource";
   private static final String TAG_PREFIX = "hard_samples step=";
 
   private final String path;
@@ -115,8 +116,14 @@ public final class HardSampleLedger {
       return new MergeResult(DeltaVersions.latest(spark, path), source.size(), 0, 0);
     }
     Dataset<Row> s = spark.createDataFrame(source, SOURCE);
-    String previous = spark.conf().getOption(USER_METADATA).getOrElse(() -> null);
-    spark.conf().set(USER_METADATA, commitTag(run, step));
+    // The commit is tagged with (step, run); the source is an in-memory relation, deterministic and free to
+    // re-read, so Delta need not checkpoint ("materialize") it first.
+    Map<String, String> confs = Map.of(USER_METADATA, commitTag(run, step), MATERIALIZE_SOURCE, "none");
+    Map<String, String> previous = new LinkedHashMap<>();
+    for (Map.Entry<String, String> c : confs.entrySet()) {
+      previous.put(c.getKey(), spark.conf().getOption(c.getKey()).getOrElse(() -> null));
+      spark.conf().set(c.getKey(), c.getValue());
+    }
     try {
       table
           .as("t")
@@ -127,10 +134,12 @@ public final class HardSampleLedger {
           .insertExpr(inserts())
           .execute();
     } finally {
-      if (previous == null) {
-        spark.conf().unset(USER_METADATA);
-      } else {
-        spark.conf().set(USER_METADATA, previous);
+      for (Map.Entry<String, String> c : previous.entrySet()) {
+        if (c.getValue() == null) {
+          spark.conf().unset(c.getKey());
+        } else {
+          spark.conf().set(c.getKey(), c.getValue());
+        }
       }
     }
     return lastMergeResult(table);

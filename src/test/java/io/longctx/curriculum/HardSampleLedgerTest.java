@@ -133,7 +133,9 @@ class HardSampleLedgerTest extends SparkTestBase {
     Map<String, Row> asOf1 = byId(ledger.readAsOf(spark(), versionAfterStep1));
     assertThat(asOf1).containsOnlyKeys("r/a", "r/b");
     assertThat(asOf1.get("r/a").<Double>getAs("running_mean_reward")).isEqualTo(0.5);
+    // the session settings used during the MERGE are restored afterwards
     assertThat(spark().conf().getOption("spark.databricks.delta.commitInfo.userMetadata").isDefined()).isFalse();
+    assertThat(spark().conf().get("spark.databricks.delta.merge.materializeSource")).isEqualTo("auto");
   }
 
   @Test
