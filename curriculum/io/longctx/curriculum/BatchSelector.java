@@ -10,7 +10,10 @@ import io.longctx.curriculum.internal.SampleKeys;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -37,6 +40,9 @@ public final class BatchSelector {
           .add("pick", DataTypes.StringType, false)
           .add("batch_index", DataTypes.IntegerType, false);
 
+  /** Default driver-side cache limit of one epoch's ids (about 60 bytes each). */
+  public static final long DEFAULT_MAX_CACHED_POOL_IDS = 500_000;
+
   private final Curriculum curriculum;
   private final String samplesPath;
   private final String hardSamplesPath;
@@ -44,6 +50,9 @@ public final class BatchSelector {
   private final long seed;
   private final int batchSize;
   private final RetrospectiveSampler retrospective;
+  /** Pool sizes by (samples version, phase): a pinned version's pool never changes, so count it once. */
+  private final Map<String, Long> poolSizes = new ConcurrentHashMap<>();
+  private final FreshStream freshStream;
 
   private BatchSelector(Builder b) {
     this.curriculum = b.curriculum;
@@ -53,6 +62,7 @@ public final class BatchSelector {
     this.seed = b.seed;
     this.batchSize = b.batchSize;
     this.retrospective = b.retrospective;
+    this.freshStream = new FreshStream(b.maxCachedPoolIds);
   }
 
   public static Builder builder() {
@@ -77,13 +87,28 @@ public final class BatchSelector {
     return curriculum;
   }
 
-  /** Chooses the batch of a 1-based global step from the latest versions of both tables. */
+  /**
+   * Chooses the batch of a 1-based global step from the latest {@code samples} version and the ledger as it was
+   * before this run merged this step ({@link HardSampleLedger#versionBeforeStep}), so re-running a step after
+   * its merge picks the same batch.
+   */
   public StepBatch select(SparkSession spark, long globalStep) {
     long sv = DeltaVersions.latest(spark, samplesPath);
     if (sv == DeltaVersions.ABSENT) {
       throw CurriculumErrors.notADeltaTable("samples", samplesPath);
     }
-    return choose(spark, globalStep, sv, DeltaVersions.latest(spark, hardSamplesPath));
+    return select(spark, globalStep, sv);
+  }
+
+  /**
+   * As {@link #select(SparkSession, long)} with the {@code samples} version pinned: a job that pins it for the
+   * whole run (e.g. the version its first step read) picks the same batches when resumed, even if the samples
+   * table was appended to in between.
+   */
+  public StepBatch select(SparkSession spark, long globalStep, long samplesVersion) {
+    curriculum.at(globalStep);
+    long hv = new HardSampleLedger(hardSamplesPath).versionBeforeStep(spark, run, globalStep);
+    return choose(spark, globalStep, samplesVersion, hv);
   }
 
   /** Chooses the batch of a step exactly as it was chosen from the given table versions (time travel). */
@@ -95,11 +120,13 @@ public final class BatchSelector {
     PhaseStep at = curriculum.at(globalStep);
     CurriculumPhase phase = at.phase();
     Dataset<Row> samples = readSamples(spark, sv);
+    Column tokens = col("prompt_tokens");
     Dataset<Row> pool =
         samples
-            .where(col("prompt_tokens").gt(phase.minExclusiveTokens()).and(col("prompt_tokens").leq(phase.maxInputTokens())))
+            .where(tokens.gt(phase.minExclusiveTokens()).and(tokens.leq(phase.maxInputTokens())))
             .select("sample_id");
-    long poolSize = pool.count();
+    String poolKey = sv + "/" + phase.number();
+    long poolSize = poolSizes.computeIfAbsent(poolKey, k -> pool.count());
     if (poolSize == 0) {
       throw CurriculumErrors.emptyPhasePool(phase, samplesPath, sv);
     }
@@ -111,7 +138,8 @@ public final class BatchSelector {
       retro = retrospective.pick(retrospective.candidates(ledger, samples, run, phase), seed, globalStep, retroQuota);
     }
     long from = (long) (at.stepInPhase() - 1) * stride;
-    List<String> fresh = new ArrayList<>(FreshStream.slice(pool, poolSize, seed, phase.number(), from, stride));
+    List<String> fresh =
+        new ArrayList<>(freshStream.slice(pool, poolKey, poolSize, seed, phase.number(), from, stride));
     int shortfall = retroQuota - retro.size();
     if (shortfall > 0) {
       fresh.addAll(topUp(pool, fresh, globalStep, shortfall));
@@ -182,6 +210,7 @@ public final class BatchSelector {
     private Long seed;
     private int batchSize;
     private RetrospectiveSampler retrospective = RetrospectiveSampler.disabled();
+    private long maxCachedPoolIds = DEFAULT_MAX_CACHED_POOL_IDS;
 
     private Builder() {}
 
@@ -218,6 +247,15 @@ public final class BatchSelector {
     /** Retrospective picks; without it every batch is fresh (the ablation). */
     public Builder optRetrospective(RetrospectiveSampler retrospective) {
       this.retrospective = Objects.requireNonNull(retrospective, "retrospective");
+      return this;
+    }
+
+    /**
+     * Pools up to this many samples keep their current epoch's order (ids only) on the driver, so most steps
+     * run no Spark job for fresh picks; 0 always queries. Default {@value BatchSelector#DEFAULT_MAX_CACHED_POOL_IDS}.
+     */
+    public Builder optMaxCachedPoolIds(long maxCachedPoolIds) {
+      this.maxCachedPoolIds = maxCachedPoolIds;
       return this;
     }
 

@@ -37,7 +37,8 @@ public final class Curriculum {
       long first = 1;
       for (int i = 0; i < cfg.size(); i++) {
         CurriculumConfig.Phase p = cfg.get(i);
-        out.add(new CurriculumPhase(i + 1, p.name(), prevCap, p.maxInputTokens(), p.maxResponseTokens(), p.steps(), first));
+        out.add(new CurriculumPhase(
+            i + 1, p.name(), prevCap, p.maxInputTokens(), p.maxResponseTokens(), p.steps(), first));
         prevCap = p.maxInputTokens();
         first += p.steps();
       }

@@ -36,7 +36,8 @@ public record CurriculumConfig(long seed, boolean singleStage, List<Phase> phase
       Phase p = phases.get(i);
       String k = "curriculum.phases[" + i + "]";
       if (p == null) {
-        throw new ConfigException(k, "must be a mapping with name, max-input-tokens, max-response-tokens, steps");
+        throw new ConfigException(
+            k, "must be a mapping with name, max-input-tokens, max-response-tokens, steps");
       }
       Check.notBlank(k + ".name", p.name());
       Check.positive(k + ".max-input-tokens", p.maxInputTokens());
@@ -83,7 +84,8 @@ public record CurriculumConfig(long seed, boolean singleStage, List<Phase> phase
       }
       if (!(maxWeight >= 1) || Double.isInfinite(maxWeight)) {
         throw new ConfigException(
-            "curriculum.retrospective.max-weight", "must be a finite number >= 1 (difficulty is >= 1), got " + maxWeight);
+            "curriculum.retrospective.max-weight",
+            "must be a finite number >= 1 (difficulty is >= 1), got " + maxWeight);
       }
     }
   }

@@ -14,7 +14,13 @@ package io.longctx.curriculum;
  * @param firstStep the 1-based global step at which this phase starts
  */
 public record CurriculumPhase(
-    int number, String name, int minExclusiveTokens, int maxInputTokens, int maxResponseTokens, int steps, long firstStep) {
+    int number,
+    String name,
+    int minExclusiveTokens,
+    int maxInputTokens,
+    int maxResponseTokens,
+    int steps,
+    long firstStep) {
 
   /** The last global step of this phase (inclusive). */
   public long lastStep() {

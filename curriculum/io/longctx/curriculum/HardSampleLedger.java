@@ -1,6 +1,8 @@
 package io.longctx.curriculum;
 
 import io.delta.tables.DeltaTable;
+import static org.apache.spark.sql.functions.col;
+
 import io.longctx.curriculum.internal.DeltaVersions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,11 +25,13 @@ import org.apache.spark.sql.types.StructType;
  * of the per-step group means), {@code difficulty} = 1 / last_mean_reward (+Infinity when it is 0), phase and
  * step first and last seen, and the policy version of the latest attempt.
  *
- * <p>Idempotent per step: a MERGE only touches rows whose {@code step_last_seen} is below the merged step, so
- * re-applying a step that was already merged (a killed job re-running it) changes nothing. Steps of a run must
- * therefore be merged in increasing order. Every merge is one Delta version; its commit carries the user
- * metadata {@code hard_samples run=<run> step=<step>}, so {@code DESCRIBE HISTORY} maps versions to steps and
- * any earlier state is readable with {@link #readAsOf}.
+ * <p>Idempotent per step: when the run already has a row with {@code step_last_seen} at or after the merged
+ * step, the merge commits nothing, and the MERGE itself only updates rows whose {@code step_last_seen} is below
+ * the step; so re-applying a step that was already merged (a killed job re-running it) changes nothing. Steps
+ * of a run must therefore be merged in increasing order. Every merge is one Delta version; its commit carries the user
+ * metadata {@code hard_samples step=<step> run=<run>}, so {@code DESCRIBE HISTORY} maps versions to steps,
+ * {@link #versionBeforeStep} finds the state a step's batch must be chosen from, and any earlier state is
+ * readable with {@link #readAsOf}.
  */
 public final class HardSampleLedger {
   /** The table's columns. */
@@ -61,6 +65,8 @@ public final class HardSampleLedger {
           .add("policy_version", DataTypes.StringType, false);
 
   private static final String USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
+  private static final String MATERIALIZE_SOURCE = "spark.databricks.delta.merge.materializeSource";
+  private static final String TAG_PREFIX = "hard_samples step=";
 
   private final String path;
 
@@ -106,12 +112,18 @@ public final class HardSampleLedger {
     SparkSession spark = stepStats.sparkSession();
     List<Row> source = sourceRows(StepStats.collect(stepStats, path), run, phase, step, policyVersion);
     DeltaTable table = DeltaTable.createIfNotExists(spark).location(path).addColumns(SCHEMA).execute();
-    if (source.isEmpty()) {
-      return new MergeResult(DeltaVersions.latest(spark, path), 0, 0, 0);
+    if (source.isEmpty() || alreadyMerged(table, run, step)) {
+      return new MergeResult(DeltaVersions.latest(spark, path), source.size(), 0, 0);
     }
     Dataset<Row> s = spark.createDataFrame(source, SOURCE);
-    String previous = spark.conf().getOption(USER_METADATA).getOrElse(() -> null);
-    spark.conf().set(USER_METADATA, "hard_samples run=" + run + " step=" + step);
+    // The commit is tagged with (step, run); the source is an in-memory relation, deterministic and free to
+    // re-read, so Delta need not checkpoint ("materialize") it first.
+    Map<String, String> confs = Map.of(USER_METADATA, commitTag(run, step), MATERIALIZE_SOURCE, "none");
+    Map<String, String> previous = new LinkedHashMap<>();
+    for (Map.Entry<String, String> c : confs.entrySet()) {
+      previous.put(c.getKey(), spark.conf().getOption(c.getKey()).getOrElse(() -> null));
+      spark.conf().set(c.getKey(), c.getValue());
+    }
     try {
       table
           .as("t")
@@ -122,13 +134,25 @@ public final class HardSampleLedger {
           .insertExpr(inserts())
           .execute();
     } finally {
-      if (previous == null) {
-        spark.conf().unset(USER_METADATA);
-      } else {
-        spark.conf().set(USER_METADATA, previous);
+      for (Map.Entry<String, String> c : previous.entrySet()) {
+        if (c.getValue() == null) {
+          spark.conf().unset(c.getKey());
+        } else {
+          spark.conf().set(c.getKey(), c.getValue());
+        }
       }
     }
     return lastMergeResult(table);
+  }
+
+  /** Whether this run already merged this step or a later one (then the whole merge is a no-op). */
+  private static boolean alreadyMerged(DeltaTable table, String run, long step) {
+    return !table.toDF().where(col("run").equalTo(run).and(col("step_last_seen").geq(step))).limit(1).isEmpty();
+  }
+
+  /** As {@link #merge(Dataset, String, int, long, String)} for the step a {@link StepBatch} was chosen for. */
+  public MergeResult merge(Dataset<Row> stepStats, String run, PhaseStep at, String policyVersion) {
+    return merge(stepStats, run, at.phase().number(), at.globalStep(), policyVersion);
   }
 
   private static List<Row> sourceRows(
@@ -203,6 +227,60 @@ public final class HardSampleLedger {
       return DeltaVersions.readAt(spark, path, version);
     } catch (RuntimeException e) {
       throw CurriculumErrors.versionNotFound("hard_samples", path, version, e);
+    }
+  }
+
+  /**
+   * The version a step's batch is chosen from: the latest version before the first merge of this run's step
+   * {@code step} or any later step, or the latest version when there is none (-1 when the table does not
+   * exist). A job killed after merging step s and re-running it therefore sees the same ledger as the first
+   * attempt did, and so picks the same batch.
+   */
+  public long versionBeforeStep(SparkSession spark, String run, long step) {
+    long latest = DeltaVersions.latest(spark, path);
+    if (latest == DeltaVersions.ABSENT) {
+      return latest;
+    }
+    DeltaTable table = DeltaTable.forPath(spark, path);
+    // A run's merge commits have strictly increasing steps (re-applied steps commit nothing), so walking from
+    // the newest commit back, the first commit of this run with an earlier step ends the search.
+    for (int limit = 32; ; limit *= 4) {
+      List<Row> commits =
+          table.history(limit).select("version", "userMetadata").orderBy(col("version").desc()).collectAsList();
+      long firstAtOrAfter = -1;
+      for (Row c : commits) {
+        Long tagged = stepOf(c.isNullAt(1) ? null : c.getString(1), run);
+        if (tagged == null) {
+          continue;
+        }
+        if (tagged < step) {
+          return firstAtOrAfter < 0 ? latest : firstAtOrAfter - 1;
+        }
+        firstAtOrAfter = c.getLong(0);
+      }
+      if (commits.size() < limit) {
+        return firstAtOrAfter < 0 ? latest : firstAtOrAfter - 1;
+      }
+    }
+  }
+
+  static String commitTag(String run, long step) {
+    return TAG_PREFIX + step + " run=" + run;
+  }
+
+  /** The step of a merge commit of {@code run}, or null for other commits. */
+  static Long stepOf(String userMetadata, String run) {
+    if (userMetadata == null || !userMetadata.startsWith(TAG_PREFIX)) {
+      return null;
+    }
+    int space = userMetadata.indexOf(" run=", TAG_PREFIX.length());
+    if (space < 0 || !userMetadata.substring(space + 5).equals(run)) {
+      return null;
+    }
+    try {
+      return Long.parseLong(userMetadata.substring(TAG_PREFIX.length(), space));
+    } catch (NumberFormatException e) {
+      return null;
     }
   }
 

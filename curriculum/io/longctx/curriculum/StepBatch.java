@@ -1,6 +1,8 @@
 package io.longctx.curriculum;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -27,6 +29,17 @@ public record StepBatch(
 
   /** One chosen sample. */
   public record Pick(int batchIndex, String sampleId, String pick) {}
+
+  /**
+   * The table versions this batch was chosen from, keyed by table name ({@code samples}, {@code hard_samples}),
+   * for the step's provenance record; pass them to {@link BatchSelector#replay} to choose it again.
+   */
+  public Map<String, Long> versionsRead() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    m.put("samples", samplesVersion);
+    m.put("hard_samples", hardSamplesVersion);
+    return m;
+  }
 
   /** The chosen sample ids in batch order. */
   public List<String> sampleIds() {

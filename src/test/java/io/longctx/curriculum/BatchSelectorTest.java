@@ -26,7 +26,13 @@ class BatchSelectorTest extends SparkTestBase {
           new CurriculumConfig.Retrospective(false, "zero-accuracy", 0.25, 10));
 
   private BatchSelector selector(String samples, long seed, int batch) {
+    return selector(samples, seed, batch, BatchSelector.DEFAULT_MAX_CACHED_POOL_IDS);
+  }
+
+  /** maxCached 0: every fresh slice is a ranked Spark query instead of a slice of the cached epoch order. */
+  private BatchSelector selector(String samples, long seed, int batch, long maxCached) {
     return BatchSelector.builder()
+        .optMaxCachedPoolIds(maxCached)
         .setCurriculum(Curriculum.of(CONFIG))
         .setSamplesPath(samples)
         .setHardSamplesPath(dir.resolve("hard_samples").toString())
@@ -87,7 +93,7 @@ class BatchSelectorTest extends SparkTestBase {
         .isGreaterThan(spark().read().format("delta").load(a).inputFiles().length);
     for (long step : new long[] {2, 7}) {
       List<String> fromA = selector(a, 11L, 5).select(spark(), step).sampleIds();
-      List<String> fromB = selector(b, 11L, 5).select(spark(), step).sampleIds();
+      List<String> fromB = selector(b, 11L, 5, 0).select(spark(), step).sampleIds();
       assertThat(fromB).as("step %d", step).isEqualTo(fromA);
       assertThat(selector(a, 11L, 5).select(spark(), step).sampleIds()).isEqualTo(fromA);
       assertThat(selector(a, 12L, 5).select(spark(), step).sampleIds()).as("other seed").isNotEqualTo(fromA);
@@ -146,6 +152,7 @@ class BatchSelectorTest extends SparkTestBase {
     String samples = SampleTables.write(dir.resolve("tiny").toString(), tiny, 1);
     StepBatch b = selector(samples, 1L, 7).select(spark(), 1);
     assertThat(b.size()).isEqualTo(7);
+    assertThat(selector(samples, 1L, 7, 0).select(spark(), 1).sampleIds()).isEqualTo(b.sampleIds());
     Set<String> firstEpoch = new HashSet<>(b.sampleIds().subList(0, 3));
     assertThat(firstEpoch).containsExactlyInAnyOrder("t-0", "t-1", "t-2");
     assertThat(b.rows().count()).isEqualTo(7);

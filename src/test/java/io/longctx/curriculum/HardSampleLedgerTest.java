@@ -116,16 +116,26 @@ class HardSampleLedgerTest extends SparkTestBase {
     assertThat(a.<Long>getAs("attempts")).isEqualTo(2L);
     assertThat(a.<Double>getAs("running_mean_reward")).isCloseTo(0.375, within(1e-12));
 
-    // history: every merge is a version; the state after step 1 is readable by time travel
-    assertThat(ledger.latestVersion(spark())).isGreaterThan(versionAfterStep2);
+    // re-applied steps commit nothing; every real merge is a version readable by time travel
+    assertThat(ledger.latestVersion(spark())).isEqualTo(versionAfterStep2);
     List<Row> history = spark().sql("DESCRIBE HISTORY delta.`" + ledger.path() + "`")
         .where("operation = 'MERGE'").orderBy("version").select("version", "userMetadata").collectAsList();
     long versionAfterStep1 = history.get(0).getLong(0);
-    assertThat(history.get(0).getString(1)).isEqualTo("hard_samples run=r step=1");
+    assertThat(history.get(0).getString(1)).isEqualTo("hard_samples step=1 run=r");
+    assertThat(history).hasSize(2);
+    // the state a step's batch is chosen from: before this run merged that step
+    assertThat(ledger.versionBeforeStep(spark(), "r", 1)).isEqualTo(versionAfterStep1 - 1);
+    assertThat(ledger.versionBeforeStep(spark(), "r", 2)).isEqualTo(versionAfterStep1);
+    assertThat(ledger.versionBeforeStep(spark(), "r", 3)).isEqualTo(versionAfterStep2);
+    assertThat(ledger.versionBeforeStep(spark(), "other-run", 2)).isEqualTo(versionAfterStep2);
+    assertThat(HardSampleLedger.stepOf("hard_samples step=12 run=a b", "a b")).isEqualTo(12L);
+    assertThat(HardSampleLedger.stepOf("hard_samples step=12 run=a b", "a")).isNull();
     Map<String, Row> asOf1 = byId(ledger.readAsOf(spark(), versionAfterStep1));
     assertThat(asOf1).containsOnlyKeys("r/a", "r/b");
     assertThat(asOf1.get("r/a").<Double>getAs("running_mean_reward")).isEqualTo(0.5);
+    // the session settings used during the MERGE are restored afterwards
     assertThat(spark().conf().getOption("spark.databricks.delta.commitInfo.userMetadata").isDefined()).isFalse();
+    assertThat(spark().conf().get("spark.databricks.delta.merge.materializeSource")).isEqualTo("auto");
   }
 
   @Test
