@@ -7,7 +7,9 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Run a benchmark and print its figures as JSON lines (one per measurement).",
-    subcommands = {})
+    subcommands = {
+      BenchCurateCommand.class,
+    })
 public final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
