@@ -10,7 +10,11 @@ import io.longctx.jobs.config.LongctxConfig;
 import io.longctx.policy.tokenizer.ChatTemplate;
 import io.longctx.policy.tokenizer.Tokenizer;
 import io.longctx.policy.tokenizer.TokenizerSpec;
+import io.longctx.transforms.CurateConfig;
+import io.longctx.transforms.Ingest;
 import io.longctx.transforms.PromptTemplate;
+import io.longctx.transforms.TokenizeAndBucket;
+import io.longctx.transforms.Validation;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -79,6 +83,17 @@ public final class BenchCurateCommand extends ConfiguredCommand {
     SparkSession spark = SparkSessions.getOrCreate(benchConfig.spark());
     CurateSamplesJob job = new CurateSamplesJob(spark, benchConfig, Warehouse.at(root.toString()),
         List.of(input.toString())).optProgress(m -> { });
+    // ingest + validate + tokenise/bucket only (no dedup, decontamination or writes): the Spark cost of tokenising
+    CurateConfig cc = benchConfig.curate();
+    long t2 = System.nanoTime();
+    org.apache.spark.sql.Row tokenized = TokenizeAndBucket.apply(
+            Validation.parse(Ingest.read(spark, Ingest.resolve(spark, List.of(input.toString())), cc.maxRecordBytes()),
+                cc).where("reason IS NULL").repartition(spark.sparkContext().defaultParallelism()),
+            new TokenizeAndBucket.Settings(new TokenizerSpec(tokenizer), template, cc.buckets(),
+                "truncate".equals(cc.overlong())))
+        .agg(org.apache.spark.sql.functions.sum("prompt_tokens")).first();
+    emit(base, "spark-ingest-tokenize", System.nanoTime() - t2, tokenized.getLong(0));
+
     long t1 = System.nanoTime();
     CurateSamplesJob.Result r = job.execute();
     long elapsed = System.nanoTime() - t1;
