@@ -40,6 +40,7 @@ public final class CurateSamplesJob {
   private final Warehouse warehouse;
   private final List<String> inputs;
   private Consumer<String> progress = m -> System.err.println("curate: " + m);
+  private final Map<String, Double> stageSeconds = new java.util.LinkedHashMap<>();
 
   /**
    * @param inputs input paths as given (files, directories, Delta tables); empty uses {@code curate.inputs}
@@ -64,7 +65,7 @@ public final class CurateSamplesJob {
   public record Result(
       long rowsIn, long samples, long quarantined, long exactDuplicates, long nearDuplicates, long decontaminated,
       long truncated, Map<String, Long> perReason, Map<Integer, Long> perBucket, List<String> evalSets,
-      String samplesTable, String quarantineTable, String reportDir) {
+      String samplesTable, String quarantineTable, String reportDir, Map<String, Double> stageSeconds) {
 
     /** rows in = samples + quarantined + duplicates removed + decontaminated. */
     public boolean balanced() {
@@ -73,6 +74,7 @@ public final class CurateSamplesJob {
   }
 
   public Result execute() {
+    stageSeconds.clear();
     CurateConfig cfg = config.curate();
     List<Ingest.Source> sources = Ingest.resolve(spark, inputs);
     progress.accept("reading " + sources.size() + " source(s): " + sources);
@@ -133,8 +135,11 @@ public final class CurateSamplesJob {
           writtenSamples, writtenQuarantine, parsed, removed, rowsIn, exactDups, nearDups, decontaminated,
           evalSets, evalNgrams.length, samplesTable, quarantineTable));
       progress.accept(result.samples() + " sample(s), " + result.quarantined() + " quarantined; report in "
-          + result.reportDir());
-      return result;
+          + result.reportDir() + "; stage seconds " + stageSeconds);
+      return new Result(result.rowsIn(), result.samples(), result.quarantined(), result.exactDuplicates(),
+          result.nearDuplicates(), result.decontaminated(), result.truncated(), result.perReason(), result.perBucket(),
+          result.evalSets(), result.samplesTable(), result.quarantineTable(), result.reportDir(),
+          new java.util.LinkedHashMap<>(stageSeconds));
     } finally {
       cached.forEach(Dataset::unpersist);
     }
@@ -177,8 +182,12 @@ public final class CurateSamplesJob {
     return warehouse.dir(path).toString();
   }
 
+  /** Runs one stage under a named Spark job group and records its wall time. */
   private <T> T stage(String group, String description, java.util.function.Supplier<T> body) {
-    return SparkSessions.withJobGroup(spark, "curate-" + group, description, body);
+    long t0 = System.nanoTime();
+    T out = SparkSessions.withJobGroup(spark, "curate-" + group, description, body);
+    stageSeconds.merge(group, Math.round((System.nanoTime() - t0) / 1e6) / 1e3, Double::sum);
+    return out;
   }
 
   private static Dataset<Row> keep(List<Dataset<Row>> cached, Dataset<Row> ds) {

@@ -65,7 +65,8 @@ final class CurationReport {
     Map<Integer, Long> perBucket = new TreeMap<>();
     counts(samples, "bucket").forEach((k, v) -> perBucket.put(Integer.parseInt(k), v));
     CurateSamplesJob.Result result = new CurateSamplesJob.Result(rowsIn, nSamples, nQuarantine, exactDups, nearDups,
-        decontaminated, truncated, perReason, perBucket, evalSets, samplesTable, quarantineTable, dir.toString());
+        decontaminated, truncated, perReason, perBucket, evalSets, samplesTable, quarantineTable, dir.toString(),
+        Map.of());
 
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("rows_in", rowsIn);

@@ -69,6 +69,7 @@ public final class BenchCurateCommand extends ConfiguredCommand {
     base.put("cores", Runtime.getRuntime().availableProcessors());
 
     long tokens = 0;
+    cpuStart = cpuNanos();
     long t0 = System.nanoTime();
     try (Tokenizer tok = new TokenizerSpec(tokenizer).open()) {
       for (String[] d : docs) {
@@ -85,6 +86,7 @@ public final class BenchCurateCommand extends ConfiguredCommand {
         List.of(input.toString())).optProgress(m -> { });
     // ingest + validate + tokenise/bucket only (no dedup, decontamination or writes): the Spark cost of tokenising
     CurateConfig cc = benchConfig.curate();
+    cpuStart = cpuNanos();
     long t2 = System.nanoTime();
     org.apache.spark.sql.Row tokenized = TokenizeAndBucket.apply(
             Validation.parse(Ingest.read(spark, Ingest.resolve(spark, List.of(input.toString())), cc.maxRecordBytes()),
@@ -94,6 +96,7 @@ public final class BenchCurateCommand extends ConfiguredCommand {
         .agg(org.apache.spark.sql.functions.sum("prompt_tokens")).first();
     emit(base, "spark-ingest-tokenize", System.nanoTime() - t2, tokenized.getLong(0));
 
+    cpuStart = cpuNanos();
     long t1 = System.nanoTime();
     CurateSamplesJob.Result r = job.execute();
     long elapsed = System.nanoTime() - t1;
@@ -105,6 +108,7 @@ public final class BenchCurateCommand extends ConfiguredCommand {
     extra.put("truncated", r.truncated());
     extra.put("quarantined", r.quarantined());
     extra.put("decontaminated", r.decontaminated());
+    extra.put("stage_seconds", r.stageSeconds());
     emit(extra, "curate-job", elapsed, curatedTokens);
     return 0;
   }
@@ -115,6 +119,14 @@ public final class BenchCurateCommand extends ConfiguredCommand {
     return all;
   }
 
+  private long cpuStart;
+
+  /** CPU time of this JVM (all threads), or 0 where the JVM does not report it. */
+  private static long cpuNanos() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0L;
+  }
+
   private void emit(Map<String, Object> base, String measurement, long nanos, long tokens) throws IOException {
     Map<String, Object> m = new LinkedHashMap<>(base);
     double s = nanos / 1e9;
@@ -123,6 +135,10 @@ public final class BenchCurateCommand extends ConfiguredCommand {
     m.put("tokens", tokens);
     m.put("documents_per_s", Math.round(documents / s * 10) / 10.0);
     m.put("tokens_per_s", Math.round(tokens / s));
+    // CPU seconds this JVM used during the measurement: on a shared machine wall time overstates the cost
+    m.put("process_cpu_s", Math.round((cpuNanos() - cpuStart) / 1e7) / 100.0);
+    m.put("system_load_average", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        .getSystemLoadAverage());
     System.out.println(json.writeValueAsString(m));
   }
 
