@@ -189,7 +189,7 @@ final class CurationReport {
     chart.getStyler().setLegendVisible(true);
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
     long top = 1;
-    int totalBins = (int) Math.ceil(maxCap / width) + 1;
+    int totalBins = (int) Math.ceil(maxCap / width) + 2; // one empty bin after the largest cap's bin
     for (int k = 0; k < cfg.buckets().size(); k++) {
       Map<Long, Long> b = bins.getOrDefault(k, Map.of());
       double[] xs = new double[totalBins];
@@ -207,7 +207,8 @@ final class CurationReport {
     }
     for (int k = 0; k < cfg.buckets().size(); k++) {
       int cap = cfg.buckets().get(k);
-      XYSeries line = chart.addSeries("cap " + cap, new double[] {cap, cap}, new double[] {0, top});
+      XYSeries line = chart.addSeries(k == cfg.buckets().size() - 1 ? "length caps " + cfg.buckets() : "cap " + cap,
+          new double[] {cap, cap}, new double[] {0, top});
       line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
       line.setMarker(SeriesMarkers.NONE);
       line.setLineColor(Color.DARK_GRAY);
