@@ -67,6 +67,11 @@ public final class CurateSamplesJob {
       long truncated, Map<String, Long> perReason, Map<Integer, Long> perBucket, List<String> evalSets,
       String samplesTable, String quarantineTable, String reportDir, Map<String, Double> stageSeconds) {
 
+    Result withStageSeconds(Map<String, Double> seconds) {
+      return new Result(rowsIn, samples, quarantined, exactDuplicates, nearDuplicates, decontaminated, truncated,
+          perReason, perBucket, evalSets, samplesTable, quarantineTable, reportDir, seconds);
+    }
+
     /** rows in = samples + quarantined + duplicates removed + decontaminated. */
     public boolean balanced() {
       return rowsIn == samples + quarantined + exactDuplicates + nearDuplicates + decontaminated;
@@ -115,16 +120,7 @@ public final class CurateSamplesJob {
 
       String samplesTable = warehouse.table(Warehouse.SAMPLES);
       String quarantineTable = warehouse.table(Warehouse.QUARANTINE);
-      stage("write-samples", "tokenise, bucket and write samples", () -> {
-        samples.write().format("delta").mode("overwrite").option("overwriteSchema", "true")
-            .partitionBy("bucket").save(samplesTable);
-        return null;
-      });
-      stage("write-quarantine", "write quarantine", () -> {
-        quarantine.coalesce(1).write().format("delta").mode("overwrite").option("overwriteSchema", "true")
-            .save(quarantineTable);
-        return null;
-      });
+      writeTables(samples, samplesTable, quarantine, quarantineTable);
       Dataset<Row> writtenSamples = spark.read().format("delta").load(samplesTable);
       Dataset<Row> writtenQuarantine = spark.read().format("delta").load(quarantineTable);
       CurationReport report = new CurationReport(warehouse.dir("reports").resolve("curate"), cfg);
@@ -136,13 +132,25 @@ public final class CurateSamplesJob {
           evalSets, evalNgrams.length, samplesTable, quarantineTable));
       progress.accept(result.samples() + " sample(s), " + result.quarantined() + " quarantined; report in "
           + result.reportDir() + "; stage seconds " + stageSeconds);
-      return new Result(result.rowsIn(), result.samples(), result.quarantined(), result.exactDuplicates(),
-          result.nearDuplicates(), result.decontaminated(), result.truncated(), result.perReason(), result.perBucket(),
-          result.evalSets(), result.samplesTable(), result.quarantineTable(), result.reportDir(),
-          new java.util.LinkedHashMap<>(stageSeconds));
+      return result.withStageSeconds(new java.util.LinkedHashMap<>(stageSeconds));
     } finally {
       cached.forEach(Dataset::unpersist);
     }
+  }
+
+  /** Overwrites both tables: re-running over the same input leaves the same rows (Delta keeps old versions). */
+  private void writeTables(Dataset<Row> samples, String samplesTable, Dataset<Row> quarantine,
+      String quarantineTable) {
+    stage("write-samples", "tokenise, bucket and write samples", () -> {
+      samples.write().format("delta").mode("overwrite").option("overwriteSchema", "true")
+          .partitionBy("bucket").save(samplesTable);
+      return null;
+    });
+    stage("write-quarantine", "write quarantine", () -> {
+      quarantine.coalesce(1).write().format("delta").mode("overwrite").option("overwriteSchema", "true")
+          .save(quarantineTable);
+      return null;
+    });
   }
 
   private TokenizeAndBucket.Settings settings() {
