@@ -40,6 +40,7 @@ public final class CurateSamplesJob {
   private final Warehouse warehouse;
   private final List<String> inputs;
   private Consumer<String> progress = m -> System.err.println("curate: " + m);
+  private final Map<String, Double> stageSeconds = new java.util.LinkedHashMap<>();
 
   /**
    * @param inputs input paths as given (files, directories, Delta tables); empty uses {@code curate.inputs}
@@ -64,7 +65,12 @@ public final class CurateSamplesJob {
   public record Result(
       long rowsIn, long samples, long quarantined, long exactDuplicates, long nearDuplicates, long decontaminated,
       long truncated, Map<String, Long> perReason, Map<Integer, Long> perBucket, List<String> evalSets,
-      String samplesTable, String quarantineTable, String reportDir) {
+      String samplesTable, String quarantineTable, String reportDir, Map<String, Double> stageSeconds) {
+
+    Result withStageSeconds(Map<String, Double> seconds) {
+      return new Result(rowsIn, samples, quarantined, exactDuplicates, nearDuplicates, decontaminated, truncated,
+          perReason, perBucket, evalSets, samplesTable, quarantineTable, reportDir, seconds);
+    }
 
     /** rows in = samples + quarantined + duplicates removed + decontaminated. */
     public boolean balanced() {
@@ -73,6 +79,7 @@ public final class CurateSamplesJob {
   }
 
   public Result execute() {
+    stageSeconds.clear();
     CurateConfig cfg = config.curate();
     List<Ingest.Source> sources = Ingest.resolve(spark, inputs);
     progress.accept("reading " + sources.size() + " source(s): " + sources);
@@ -113,16 +120,7 @@ public final class CurateSamplesJob {
 
       String samplesTable = warehouse.table(Warehouse.SAMPLES);
       String quarantineTable = warehouse.table(Warehouse.QUARANTINE);
-      stage("write-samples", "tokenise, bucket and write samples", () -> {
-        samples.write().format("delta").mode("overwrite").option("overwriteSchema", "true")
-            .partitionBy("bucket").save(samplesTable);
-        return null;
-      });
-      stage("write-quarantine", "write quarantine", () -> {
-        quarantine.coalesce(1).write().format("delta").mode("overwrite").option("overwriteSchema", "true")
-            .save(quarantineTable);
-        return null;
-      });
+      writeTables(samples, samplesTable, quarantine, quarantineTable);
       Dataset<Row> writtenSamples = spark.read().format("delta").load(samplesTable);
       Dataset<Row> writtenQuarantine = spark.read().format("delta").load(quarantineTable);
       CurationReport report = new CurationReport(warehouse.dir("reports").resolve("curate"), cfg);
@@ -133,11 +131,26 @@ public final class CurateSamplesJob {
           writtenSamples, writtenQuarantine, parsed, removed, rowsIn, exactDups, nearDups, decontaminated,
           evalSets, evalNgrams.length, samplesTable, quarantineTable));
       progress.accept(result.samples() + " sample(s), " + result.quarantined() + " quarantined; report in "
-          + result.reportDir());
-      return result;
+          + result.reportDir() + "; stage seconds " + stageSeconds);
+      return result.withStageSeconds(new java.util.LinkedHashMap<>(stageSeconds));
     } finally {
       cached.forEach(Dataset::unpersist);
     }
+  }
+
+  /** Overwrites both tables: re-running over the same input leaves the same rows (Delta keeps old versions). */
+  private void writeTables(Dataset<Row> samples, String samplesTable, Dataset<Row> quarantine,
+      String quarantineTable) {
+    stage("write-samples", "tokenise, bucket and write samples", () -> {
+      samples.write().format("delta").mode("overwrite").option("overwriteSchema", "true")
+          .partitionBy("bucket").save(samplesTable);
+      return null;
+    });
+    stage("write-quarantine", "write quarantine", () -> {
+      quarantine.coalesce(1).write().format("delta").mode("overwrite").option("overwriteSchema", "true")
+          .save(quarantineTable);
+      return null;
+    });
   }
 
   private TokenizeAndBucket.Settings settings() {
@@ -177,8 +190,12 @@ public final class CurateSamplesJob {
     return warehouse.dir(path).toString();
   }
 
+  /** Runs one stage under a named Spark job group and records its wall time. */
   private <T> T stage(String group, String description, java.util.function.Supplier<T> body) {
-    return SparkSessions.withJobGroup(spark, "curate-" + group, description, body);
+    long t0 = System.nanoTime();
+    T out = SparkSessions.withJobGroup(spark, "curate-" + group, description, body);
+    stageSeconds.merge(group, Math.round((System.nanoTime() - t0) / 1e6) / 1e3, Double::sum);
+    return out;
   }
 
   private static Dataset<Row> keep(List<Dataset<Row>> cached, Dataset<Row> ds) {

@@ -65,7 +65,8 @@ final class CurationReport {
     Map<Integer, Long> perBucket = new TreeMap<>();
     counts(samples, "bucket").forEach((k, v) -> perBucket.put(Integer.parseInt(k), v));
     CurateSamplesJob.Result result = new CurateSamplesJob.Result(rowsIn, nSamples, nQuarantine, exactDups, nearDups,
-        decontaminated, truncated, perReason, perBucket, evalSets, samplesTable, quarantineTable, dir.toString());
+        decontaminated, truncated, perReason, perBucket, evalSets, samplesTable, quarantineTable, dir.toString(),
+        Map.of());
 
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("rows_in", rowsIn);
@@ -188,7 +189,7 @@ final class CurationReport {
     chart.getStyler().setLegendVisible(true);
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
     long top = 1;
-    int totalBins = (int) Math.ceil(maxCap / width) + 1;
+    int totalBins = (int) Math.ceil(maxCap / width) + 2; // one empty bin after the largest cap's bin
     for (int k = 0; k < cfg.buckets().size(); k++) {
       Map<Long, Long> b = bins.getOrDefault(k, Map.of());
       double[] xs = new double[totalBins];
@@ -206,7 +207,8 @@ final class CurationReport {
     }
     for (int k = 0; k < cfg.buckets().size(); k++) {
       int cap = cfg.buckets().get(k);
-      XYSeries line = chart.addSeries("cap " + cap, new double[] {cap, cap}, new double[] {0, top});
+      XYSeries line = chart.addSeries(k == cfg.buckets().size() - 1 ? "length caps " + cfg.buckets() : "cap " + cap,
+          new double[] {cap, cap}, new double[] {0, top});
       line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
       line.setMarker(SeriesMarkers.NONE);
       line.setLineColor(Color.DARK_GRAY);

@@ -22,6 +22,13 @@ import org.apache.spark.sql.RowFactory;
  * {@code curate.overlong} is {@code quarantine} or when even an empty document would not fit.
  */
 public final class TokenizeAndBucket {
+  private static final int QUESTION = CurationSchemas.CANDIDATE.fieldIndex("question");
+  private static final int DOCUMENT = CurationSchemas.CANDIDATE.fieldIndex("document");
+  private static final int HEAD = CurationSchemas.CANDIDATE.fieldIndex("prompt_head");
+  private static final int TAIL = CurationSchemas.CANDIDATE.fieldIndex("prompt_tail");
+  private static final int REASON = CurationSchemas.CANDIDATE.fieldIndex("reason");
+  private static final int MESSAGE = CurationSchemas.CANDIDATE.fieldIndex("message");
+
   private TokenizeAndBucket() {}
 
   /** The settings the executors need, serializable. */
@@ -134,7 +141,7 @@ public final class TokenizeAndBucket {
 
     private Row measureRow(Tokenizer tok, Row r) {
       PromptTemplate.Parts parts = new PromptTemplate.Parts(
-          r.getString(6), r.getString(4), r.getString(7), r.getString(3));
+          r.getString(HEAD), r.getString(DOCUMENT), r.getString(TAIL), r.getString(QUESTION));
       Measured m = measure(tok, settings, parts);
       Object[] v = new Object[CurationSchemas.TOKENIZED.size()];
       for (int i = 0; i < r.size(); i++) {
@@ -142,11 +149,11 @@ public final class TokenizeAndBucket {
       }
       int base = r.size();
       if (m.error() != null) {
-        v[15] = ReasonCode.OVERLONG_PROMPT.name();
-        v[16] = m.error();
+        v[REASON] = ReasonCode.OVERLONG_PROMPT.name();
+        v[MESSAGE] = m.error();
         return RowFactory.create(v);
       }
-      v[4] = m.document();
+      v[DOCUMENT] = m.document();
       v[base] = m.prompt();
       v[base + 1] = m.tokens();
       v[base + 2] = m.bucket();

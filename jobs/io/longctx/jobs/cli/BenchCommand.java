@@ -7,7 +7,11 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Run a benchmark and print its figures as JSON lines (one per measurement).",
-    subcommands = {BenchRewardsCommand.class, CurriculumBenchCommand.class})
+    subcommands = {
+      BenchCurateCommand.class,
+      BenchRewardsCommand.class,
+      CurriculumBenchCommand.class,
+    })
 public final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

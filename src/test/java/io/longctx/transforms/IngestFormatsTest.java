@@ -1,0 +1,89 @@
+package io.longctx.transforms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.longctx.testing.SparkTestBase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The same records read from JSONL, Parquet and a Delta table parse to the same samples. */
+class IngestFormatsTest extends SparkTestBase {
+  @TempDir Path tmp;
+
+  @Test
+  void verlAndPlainLayoutsParseTheSameFromJsonlParquetAndDelta() throws Exception {
+    CurationCorpus c = new CurationCorpus(5);
+    List<String> verl = new ArrayList<>();
+    verl.add(c.verl("docmath_qa", 1, c.document(200, "Ralo", "3"), "How many?", "3.5").toString());
+    verl.add(c.verl("long_toc_choices", 2, c.document(200, "Mika", "x"), "Which?\n(A) a\n(B) b", "(B)").toString());
+    verl.add(c.verl("musique", 3, c.document(200, "Tuvas", "Belhax"), "Who?", "Belhax").toString());
+    List<String> plain = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      plain.add(c.plainGood("p" + i, 150 + 50 * i).toString());
+    }
+    Path verlJsonl = tmp.resolve("verl.jsonl");
+    Path plainJsonl = tmp.resolve("plain.jsonl");
+    Files.write(verlJsonl, verl);
+    Files.write(plainJsonl, plain);
+    Path verlParquet = tmp.resolve("verl-parquet");
+    spark().read().json(spark().createDataset(verl, Encoders.STRING())).coalesce(1).write().parquet(verlParquet.toString());
+    Path plainDelta = tmp.resolve("plain-delta");
+    spark().read().json(spark().createDataset(plain, Encoders.STRING())).write().format("delta")
+        .save(plainDelta.toString());
+
+    Map<String, Row> fromJsonl = samples(verlJsonl, plainJsonl);
+    Map<String, Row> fromOthers = samples(verlParquet, plainDelta);
+    assertThat(fromJsonl).hasSize(6).containsOnlyKeys(fromOthers.keySet());
+    assertThat(fromJsonl.keySet()).contains("docmath_qa-1", "long_toc_choices-2", "musique-3", "p0", "p1", "p2");
+    for (String id : fromJsonl.keySet()) {
+      Row a = fromJsonl.get(id);
+      Row b = fromOthers.get(id);
+      for (String col : List.of("data_source", "ability", "question", "document", "answer", "prompt_head",
+          "prompt_tail", "trace", "task", "doc_hash", "dedup_key")) {
+        assertThat((Object) b.getAs(col)).as("%s.%s", id, col).isEqualTo(a.getAs(col));
+      }
+      String da = a.getAs("difficulty");
+      String db = b.getAs("difficulty");
+      if (da == null) {
+        assertThat(db).isNull();
+      } else {
+        assertThat(CurationCorpus.JSON.readTree(db)).isEqualTo(CurationCorpus.JSON.readTree(da));
+      }
+    }
+    Row mc = fromJsonl.get("long_toc_choices-2");
+    assertThat((String) mc.getAs("answer")).isEqualTo("B");
+    assertThat((String) mc.getAs("question")).isEqualTo("Which?\n(A) a\n(B) b");
+    assertThat((String) mc.getAs("prompt_tail")).endsWith(PromptTemplate.CHOICE_FORMAT);
+    ObjectNode original = (ObjectNode) CurationCorpus.JSON.readTree(verl.get(0));
+    String userMessage = original.get("prompt").get(0).get("content").asText();
+    Row dm = fromJsonl.get("docmath_qa-1");
+    assertThat((String) dm.getAs("prompt_head") + dm.getAs("document") + dm.getAs("prompt_tail"))
+        .isEqualTo(userMessage);
+  }
+
+  private Map<String, Row> samples(Path... inputs) {
+    List<String> paths = new ArrayList<>();
+    for (Path p : inputs) {
+      paths.add(p.toString());
+    }
+    CurateConfig cfg = CurateConfig.defaults();
+    Dataset<Row> parsed = Validation.parse(Ingest.read(spark(), Ingest.resolve(spark(), paths), cfg.maxRecordBytes()),
+        cfg);
+    Map<String, Row> out = new TreeMap<>();
+    for (Row r : parsed.collectAsList()) {
+      assertThat((String) r.getAs("reason")).as("%s", r).isNull();
+      out.put(r.getAs("sample_id"), r);
+    }
+    return out;
+  }
+}
