@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       SynthCommand.class,
       EvalCommand.class,
+      SftCommand.class,
+      TrainCommand.class,
     })
 public final class LongctxCli {
 

@@ -16,6 +16,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * Rollouts as a Spark stage: the batch's prompts are spread over partitions and each partition samples G
@@ -45,6 +46,15 @@ public final class Rollouts {
    * @param partitions how many partitions (executor tasks) share the prompts
    */
   public static Dataset<Row> generate(Dataset<Row> prompts, RolloutSpec spec, int partitions) {
+    return generate(prompts, spec, partitions, null);
+  }
+
+  /**
+   * As {@link #generate(Dataset, RolloutSpec, int)}, adding the nanoseconds spent inside the model (tokenising,
+   * generating, decoding) to {@code modelNanos} when given, so a job can tell model compute from Spark overhead.
+   */
+  public static Dataset<Row> generate(
+      Dataset<Row> prompts, RolloutSpec spec, int partitions, LongAccumulator modelNanos) {
     for (String c : REQUIRED) {
       if (!List.of(prompts.columns()).contains(c)) {
         throw new IllegalArgumentException("Rollouts need a '" + c + "' column; got " + List.of(prompts.columns()));
@@ -56,17 +66,19 @@ public final class Rollouts {
     }
     return prompts
         .repartition(partitions, col("sample_id"))
-        .mapPartitions(new GenerateGroups(spec, prompts.schema().length()), Encoders.row(out));
+        .mapPartitions(new GenerateGroups(spec, prompts.schema().length(), modelNanos), Encoders.row(out));
   }
 
   /** Per partition: load (or reuse) the policy, then generate each prompt's group as one batch. */
   static final class GenerateGroups implements MapPartitionsFunction<Row, Row> {
     private final RolloutSpec spec;
     private final int inputWidth;
+    private final LongAccumulator modelNanos;
 
-    GenerateGroups(RolloutSpec spec, int inputWidth) {
+    GenerateGroups(RolloutSpec spec, int inputWidth, LongAccumulator modelNanos) {
       this.spec = spec;
       this.inputWidth = inputWidth;
+      this.modelNanos = modelNanos;
     }
 
     @Override
@@ -77,6 +89,7 @@ public final class Rollouts {
         return List.<Row>of().iterator();
       }
       prompts.sort(Comparator.comparing(r -> r.<String>getAs("sample_id")));
+      long t0 = System.nanoTime();
       LoadedPolicy policy = LoadedPolicy.forSpec(spec);
       Generator generator = new Generator(policy.model);
       List<Row> out = new ArrayList<>(prompts.size() * spec.groupSize());
@@ -91,6 +104,9 @@ public final class Rollouts {
         for (int g = 0; g < gens.size(); g++) {
           out.add(row(r, g, promptIds, gens.get(g), policy));
         }
+      }
+      if (modelNanos != null) {
+        modelNanos.add(System.nanoTime() - t0);
       }
       return out.iterator();
     }
