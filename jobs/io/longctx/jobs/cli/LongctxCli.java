@@ -16,13 +16,15 @@ import picocli.CommandLine.Command;
     description = "QwenLong-L1 long-context reasoning RL as a Spark batch pipeline.",
     subcommands = {
       CommandLine.HelpCommand.class,
-      ConfigCommand.class,
-      CurateCommand.class,
-      BenchCommand.class,
       SynthCommand.class,
+      CurateCommand.class,
+      SftCommand.class,
+      TrainCommand.class,
       EvalCommand.class,
       GenerateCommand.class,
       RewardCommand.class,
+      BenchCommand.class,
+      ConfigCommand.class,
     })
 public final class LongctxCli {
 

@@ -1,0 +1,273 @@
+package io.longctx.jobs;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.longctx.curriculum.BatchSelector;
+import io.longctx.curriculum.Curriculum;
+import io.longctx.curriculum.CurriculumPhase;
+import io.longctx.curriculum.HardSampleLedger;
+import io.longctx.curriculum.PhaseStep;
+import io.longctx.curriculum.StepBatch;
+import io.longctx.jobs.cli.ProgressBar;
+import io.longctx.jobs.config.LongctxConfig;
+import io.longctx.jobs.config.TrainConfig;
+import io.longctx.jobs.train.PolicyState;
+import io.longctx.jobs.train.RlStep;
+import io.longctx.jobs.train.StepTables;
+import io.longctx.jobs.train.TrainTables;
+import io.longctx.jobs.train.TrainTables.CheckpointRecord;
+import io.longctx.policy.tokenizer.TokenizerSpec;
+import io.longctx.policy.train.Rollout;
+import io.longctx.policy.train.UpdateStats;
+import io.longctx.rewards.Judge;
+import io.longctx.rewards.Judges;
+import io.longctx.transforms.rollout.RolloutSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * Phased RL (QwenLong-L1): for each step of the curriculum, choose the batch (fresh prompts of the phase's
+ * length range plus retrospective hard samples), sample G responses per prompt on the executors, score them,
+ * normalise rewards per group, drop zero-variance groups, update the ledger, take the optimizer step on the
+ * driver and commit. Runs {@code train.steps-per-invocation} steps (all when 0) and stops; the next invocation
+ * with the same {@code train.run} continues from the last committed step.
+ */
+public final class TrainPolicyJob {
+  private final SparkSession spark;
+  private final LongctxConfig config;
+  private final Warehouse warehouse;
+  private Path startCheckpoint;
+
+  public TrainPolicyJob(SparkSession spark, LongctxConfig config, Warehouse warehouse) {
+    this.spark = spark;
+    this.config = config;
+    this.warehouse = warehouse;
+  }
+
+  /** Starts a run that has no committed step from this checkpoint (e.g. the SFT result) instead of the default. */
+  public TrainPolicyJob optStartCheckpoint(Path dir) {
+    this.startCheckpoint = dir;
+    return this;
+  }
+
+  /** What one invocation did. */
+  public record Result(String run, long firstStep, long lastStep, long totalSteps, String checkpoint) {
+    public boolean finished() {
+      return lastStep >= totalSteps;
+    }
+  }
+
+  public Result execute() {
+    TrainConfig t = config.train();
+    String run = t.run();
+    StepTables tables = new StepTables(spark);
+    String checkpoints = warehouse.table(Warehouse.CHECKPOINTS);
+    BatchSelector selector = BatchSelector.fromConfig(
+        config.curriculum(), warehouse.table(Warehouse.SAMPLES), warehouse.table(Warehouse.HARD_SAMPLES), run,
+        t.batchSize());
+    Curriculum curriculum = selector.curriculum();
+    OptionalLong last = tables.lastCommittedStep(checkpoints, run);
+    tables.rollbackUncommitted(
+        List.of(warehouse.table(Warehouse.ROLLOUTS), warehouse.table(Warehouse.METRICS)), run, last);
+
+    CheckpointRecord previous = last.isPresent()
+        ? TrainTables.read(spark, checkpoints, run, last.getAsLong())
+        : commitStart(tables, checkpoints, run);
+    long first = previous.step() + 1;
+    long end = t.stepsPerInvocation() > 0
+        ? Math.min(curriculum.totalSteps(), previous.step() + t.stepsPerInvocation())
+        : curriculum.totalSteps();
+    if (first > end) {
+      return new Result(run, first, previous.step(), curriculum.totalSteps(), previous.checkpointPath());
+    }
+    Judge judge = config.rewards().judge().enabled() ? Judges.openAi(config.rewards().judge()) : null;
+    ProgressBar bar = new ProgressBar("train " + run, end - first + 1);
+    try (PolicyState policy = PolicyState.load(Path.of(previous.checkpointPath()), config.optim(),
+        config.policy().device())) {
+      for (long step = first; step <= end; step++) {
+        previous = runStep(step, curriculum.at(step), previous, selector, policy, judge, tables);
+        bar.advance(1);
+      }
+    }
+    return new Result(run, first, end, curriculum.totalSteps(), previous.checkpointPath());
+  }
+
+  /** Step 0: the starting weights, committed so every later step names its parent. */
+  private CheckpointRecord commitStart(StepTables tables, String checkpoints, String run) {
+    Path dir = checkpointDir(run, 0);
+    Path start = startCheckpoint != null
+        ? startCheckpoint
+        : PolicyState.initial(config, config.train().seed(), dir);
+    long samplesVersion = tables.version(warehouse.table(Warehouse.SAMPLES));
+    if (samplesVersion < 0) {
+      throw new IllegalStateException("No samples table at " + warehouse.table(Warehouse.SAMPLES)
+          + ": run 'longctx curate' first.");
+    }
+    long hv = tables.version(warehouse.table(Warehouse.HARD_SAMPLES));
+    CheckpointRecord r = new CheckpointRecord(run, 0, "init", 0, "init", start.toAbsolutePath().toString(),
+        samplesVersion, hv, hv, config.train().seed(), null);
+    tables.writeSlice(TrainTables.checkpointRow(spark, r), checkpoints, run, 0);
+    return r;
+  }
+
+  private CheckpointRecord runStep(long step, PhaseStep at, CheckpointRecord previous, BatchSelector selector,
+      PolicyState policy, Judge judge, StepTables tables) {
+    TrainConfig t = config.train();
+    String run = t.run();
+    CurriculumPhase phase = at.phase();
+    long t0 = System.nanoTime();
+    LongAccumulator modelNanos = spark.sparkContext().longAccumulator("rollout-model-nanos");
+    double rolloutS = 0;
+    double rewardS = 0;
+    Dataset<Row> all = null;
+    int extra = 0;
+    long kept = 0;
+    for (int attempt = 0; attempt <= (t.dynamicSampling() ? t.maxExtraBatches() : 0); attempt++) {
+      StepBatch batch = attempt == 0
+          ? selector.replay(spark, step, previous.samplesVersion(), previous.hardSamplesVersion())
+          : extraSelector(attempt).replay(spark, step, previous.samplesVersion(), previous.hardSamplesVersion());
+      Dataset<Row> prompts = all == null
+          ? RlStep.prompts(batch, attempt)
+          : RlStep.prompts(batch, attempt).join(all.select("sample_id").distinct(), "sample_id", "left_anti");
+      RolloutSpec spec = new RolloutSpec(previous.checkpointPath(), new TokenizerSpec(config.policy().tokenizer()),
+          config.policy().chatTemplate(), config.policy().device(), t.groupSize(), phase.maxResponseTokens(),
+          t.temperature(), t.topP(), t.topK(), t.seed() + 7919L * attempt, step);
+      long r0 = System.nanoTime();
+      Dataset<Row> rollouts = SparkSessions.withJobGroup(spark, "rollouts", "step " + step + " rollouts",
+          () -> RlStep.rollouts(prompts, spec, t.rolloutPartitions(), modelNanos));
+      long r1 = System.nanoTime();
+      Dataset<Row> scored = SparkSessions.withJobGroup(spark, "rewards", "step " + step + " rewards",
+          () -> RlStep.score(rollouts, config.rewards(), judge, phase));
+      rolloutS += (r1 - r0) / 1e9;
+      rewardS += (System.nanoTime() - r1) / 1e9;
+      all = all == null ? scored : all.unionByName(scored);
+      kept = all.where(col("kept")).select("sample_id").distinct().count();
+      if (!t.dynamicSampling() || kept >= t.batchSize()) {
+        break;
+      }
+      extra = attempt + 1;
+    }
+    Dataset<Row> scored = all.withColumn("run", org.apache.spark.sql.functions.lit(run))
+        .withColumn("step", org.apache.spark.sql.functions.lit(step))
+        .withColumn("phase", org.apache.spark.sql.functions.lit(phase.number()));
+
+    long io0 = System.nanoTime();
+    tables.writeSlice(scored, warehouse.table(Warehouse.ROLLOUTS), run, step);
+    HardSampleLedger ledger = new HardSampleLedger(warehouse.table(Warehouse.HARD_SAMPLES));
+    HardSampleLedger.MergeResult merged =
+        ledger.merge(RlStep.ledgerStats(scored), run, phase.number(), step, previous.checkpointPath());
+    double ioS = (System.nanoTime() - io0) / 1e9;
+
+    long c0 = System.nanoTime();
+    List<Row> keptRows = RlStep.kept(scored).collectAsList();
+    double collectS = (System.nanoTime() - c0) / 1e9;
+
+    long o0 = System.nanoTime();
+    List<int[]> promptIds = new ArrayList<>();
+    List<int[]> responseIds = new ArrayList<>();
+    for (Row r : keptRows) {
+      promptIds.add(ints(r.getList(0)));
+      responseIds.add(ints(r.getList(1)));
+    }
+    // Old log-probs recomputed on the driver with the weights that sampled, before the first update (as verl).
+    List<float[]> old = policy.logProbs(promptIds, responseIds, config.optim().microBatchSize());
+    List<Rollout> batch = new ArrayList<>();
+    for (int i = 0; i < keptRows.size(); i++) {
+      batch.add(Rollout.of(promptIds.get(i), responseIds.get(i), old.get(i), (float) keptRows.get(i).getDouble(3)));
+    }
+    List<UpdateStats> updates = batch.isEmpty() ? List.of() : policy.trainer().step(batch);
+    double optS = (System.nanoTime() - o0) / 1e9;
+
+    long io1 = System.nanoTime();
+    Path dir = checkpointDir(run, step);
+    policy.save(dir);
+    Row s = RlStep.summary(scored);
+    Map<String, Double> m = new LinkedHashMap<>();
+    for (String f : List.of("reward_mean", "accuracy", "response_len_mean", "response_len_max", "groups",
+        "kept_groups", "retrospective_picks")) {
+      m.put(f, s.isNullAt(s.fieldIndex(f)) ? null : ((Number) s.getAs(f)).doubleValue());
+    }
+    m.put("kept_group_fraction", m.get("groups") > 0 ? m.get("kept_groups") / m.get("groups") : null);
+    m.put("extra_batches", (double) extra);
+    putUpdateStats(m, updates);
+    Dataset<Row> ledgerRows = ledger.read(spark).where(col("run").equalTo(run));
+    m.put("ledger_rows", (double) ledgerRows.count());
+    m.put("hard_samples", (double) ledgerRows.where(col("last_mean_reward").equalTo(0.0)).count());
+    m.put("time_rollout_s", rolloutS);
+    m.put("time_rollout_model_s", modelNanos.value() / 1e9);
+    m.put("time_reward_s", rewardS);
+    m.put("time_collect_s", collectS);
+    m.put("time_optimizer_s", optS);
+    m.put("time_io_s", ioS + (System.nanoTime() - io1) / 1e9);
+    m.put("time_total_s", (System.nanoTime() - t0) / 1e9);
+    tables.writeSlice(TrainTables.metricRow(spark, run, step, "rl", phase.number(), m),
+        warehouse.table(Warehouse.METRICS), run, step);
+    CheckpointRecord commit = new CheckpointRecord(run, step, "rl", phase.number(), phase.name(),
+        dir.toAbsolutePath().toString(), previous.samplesVersion(), previous.hardSamplesVersion(),
+        merged.version(), t.seed(), previous.checkpointPath());
+    tables.writeSlice(TrainTables.checkpointRow(spark, commit), warehouse.table(Warehouse.CHECKPOINTS), run, step);
+    return commit;
+  }
+
+  /** Extra batches of dynamic sampling draw from the same phase pool with a seed of their own. */
+  private BatchSelector extraSelector(int attempt) {
+    return BatchSelector.builder()
+        .setCurriculum(Curriculum.of(config.curriculum()))
+        .setSamplesPath(warehouse.table(Warehouse.SAMPLES))
+        .setHardSamplesPath(warehouse.table(Warehouse.HARD_SAMPLES))
+        .setRun(config.train().run())
+        .setSeed(config.curriculum().seed() + 1_000_003L * attempt)
+        .setBatchSize(config.train().batchSize())
+        .build();
+  }
+
+  static void putUpdateStats(Map<String, Double> m, List<UpdateStats> updates) {
+    m.put("updates", (double) updates.size());
+    if (updates.isEmpty()) {
+      return;
+    }
+    double loss = 0, norm = 0, ent = 0, clip = 0, tokens = 0;
+    for (UpdateStats u : updates) {
+      loss += u.loss();
+      norm += u.gradNorm();
+      ent += u.entropy();
+      clip += u.clipFraction();
+      tokens += u.tokens();
+    }
+    int n = updates.size();
+    m.put("loss", loss / n);
+    m.put("grad_norm", norm / n);
+    m.put("entropy", ent / n);
+    m.put("clip_fraction", clip / n);
+    m.put("tokens", tokens);
+    m.put("lr", updates.get(n - 1).lr());
+  }
+
+  Path checkpointDir(String run, long step) {
+    return warehouse.dir("checkpoint-files").resolve(run).resolve(String.format("step-%06d", step));
+  }
+
+  static int[] ints(List<Integer> l) {
+    int[] a = new int[l.size()];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = l.get(i);
+    }
+    return a;
+  }
+
+  static float[] floats(List<Float> l) {
+    float[] a = new float[l.size()];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = l.get(i);
+    }
+    return a;
+  }
+}

@@ -1,0 +1,150 @@
+package io.longctx.jobs;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.longctx.jobs.cli.ProgressBar;
+import io.longctx.jobs.config.LongctxConfig;
+import io.longctx.jobs.config.SftConfig;
+import io.longctx.jobs.train.PolicyState;
+import io.longctx.jobs.train.StepTables;
+import io.longctx.jobs.train.TrainTables;
+import io.longctx.jobs.train.TrainTables.CheckpointRecord;
+import io.longctx.policy.tokenizer.ChatTemplate;
+import io.longctx.policy.tokenizer.Tokenizer;
+import io.longctx.policy.tokenizer.TokenizerSpec;
+import io.longctx.policy.train.OptimConfig;
+import io.longctx.policy.train.SftExample;
+import io.longctx.policy.train.UpdateStats;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Random;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Warm-up SFT: token NLL of verified reasoning traces ({@code <think>...</think>} then "Therefore, the answer
+ * is ...") given the templated prompt, over the samples that fit the first curriculum phase. One committed step
+ * per epoch under run {@code <train.run>-sft}, so an interrupted SFT resumes at the next epoch; the RL job starts
+ * from its last checkpoint.
+ */
+public final class WarmupSftJob {
+  private final SparkSession spark;
+  private final LongctxConfig config;
+  private final Warehouse warehouse;
+
+  public WarmupSftJob(SparkSession spark, LongctxConfig config, Warehouse warehouse) {
+    this.spark = spark;
+    this.config = config;
+    this.warehouse = warehouse;
+  }
+
+  public record Result(String run, int examples, long lastEpoch, String checkpoint, double lastLoss) {}
+
+  public static String runId(LongctxConfig config) {
+    return config.train().run() + "-sft";
+  }
+
+  public Result execute() {
+    SftConfig sft = config.sft();
+    String run = runId(config);
+    StepTables tables = new StepTables(spark);
+    String checkpoints = warehouse.table(Warehouse.CHECKPOINTS);
+    OptionalLong last = tables.lastCommittedStep(checkpoints, run);
+    tables.rollbackUncommitted(List.of(warehouse.table(Warehouse.METRICS)), run, last);
+    CheckpointRecord previous = last.isPresent()
+        ? TrainTables.read(spark, checkpoints, run, last.getAsLong())
+        : commitStart(tables, checkpoints, run);
+    List<SftExample> examples = examples(previous.samplesVersion());
+    if (examples.isEmpty()) {
+      throw new IllegalStateException("No samples with a reasoning trace fit the first phase's cap of "
+          + config.curriculum().phases().get(0).maxInputTokens() + " tokens: nothing to fine-tune on.");
+    }
+    double lastLoss = Double.NaN;
+    ProgressBar bar = new ProgressBar("sft " + run, (long) (sft.epochs() - previous.step()) * batches(examples));
+    try (PolicyState policy = PolicyState.load(Path.of(previous.checkpointPath()), optim(), config.policy().device())) {
+      for (long epoch = previous.step() + 1; epoch <= sft.epochs(); epoch++) {
+        long t0 = System.nanoTime();
+        List<SftExample> order = new ArrayList<>(examples);
+        Collections.shuffle(order, new Random(config.train().seed() * 31 + epoch));
+        List<UpdateStats> updates = new ArrayList<>();
+        for (int from = 0; from < order.size(); from += sft.batchSize()) {
+          updates.addAll(policy.trainer().sftStep(order.subList(from, Math.min(order.size(), from + sft.batchSize()))));
+          bar.advance(1);
+        }
+        double optS = (System.nanoTime() - t0) / 1e9;
+        Path dir = warehouse.dir("checkpoint-files").resolve(run).resolve(String.format("epoch-%03d", epoch));
+        policy.save(dir);
+        Map<String, Double> m = new LinkedHashMap<>();
+        TrainPolicyJob.putUpdateStats(m, updates);
+        m.put("groups", (double) examples.size());
+        m.put("time_optimizer_s", optS);
+        m.put("time_total_s", (System.nanoTime() - t0) / 1e9);
+        lastLoss = m.getOrDefault("loss", Double.NaN);
+        tables.writeSlice(TrainTables.metricRow(spark, run, epoch, "sft", 1, m), warehouse.table(Warehouse.METRICS),
+            run, epoch);
+        previous = new CheckpointRecord(run, epoch, "sft", 1, "sft", dir.toAbsolutePath().toString(),
+            previous.samplesVersion(), previous.hardSamplesVersionRead(), previous.hardSamplesVersion(),
+            config.train().seed(), previous.checkpointPath());
+        tables.writeSlice(TrainTables.checkpointRow(spark, previous), checkpoints, run, epoch);
+      }
+    }
+    return new Result(run, examples.size(), previous.step(), previous.checkpointPath(), lastLoss);
+  }
+
+  private CheckpointRecord commitStart(StepTables tables, String checkpoints, String run) {
+    Path start = PolicyState.initial(config, config.train().seed(),
+        warehouse.dir("checkpoint-files").resolve(run).resolve("epoch-000"));
+    long sv = tables.version(warehouse.table(Warehouse.SAMPLES));
+    if (sv < 0) {
+      throw new IllegalStateException("No samples table at " + warehouse.table(Warehouse.SAMPLES)
+          + ": run 'longctx curate' first.");
+    }
+    CheckpointRecord r = new CheckpointRecord(run, 0, "init", 0, "init", start.toAbsolutePath().toString(), sv,
+        -1, -1, config.train().seed(), null);
+    tables.writeSlice(TrainTables.checkpointRow(spark, r), checkpoints, run, 0);
+    return r;
+  }
+
+  /** Traces of samples within the first phase's cap, tokenised; sorted by sample id for determinism. */
+  private List<SftExample> examples(long samplesVersion) {
+    int cap = config.curriculum().phases().get(0).maxInputTokens();
+    List<Row> rows = spark.read().format("delta").option("versionAsOf", samplesVersion)
+        .load(warehouse.table(Warehouse.SAMPLES))
+        .where(col("trace").isNotNull().and(col("prompt_tokens").leq(cap)))
+        .select("sample_id", "prompt", "trace")
+        .orderBy("sample_id")
+        .collectAsList();
+    int max = config.sft().maxSamples() > 0 ? Math.min(rows.size(), config.sft().maxSamples()) : rows.size();
+    ChatTemplate template = ChatTemplate.forName(config.policy().chatTemplate());
+    List<SftExample> out = new ArrayList<>(max);
+    try (Tokenizer tok = new TokenizerSpec(config.policy().tokenizer()).open()) {
+      int stop = tok.stopTokenIds()[0];
+      for (Row r : rows.subList(0, max)) {
+        int[] response = tok.encode(r.getString(2));
+        int[] withStop = Arrays.copyOf(response, response.length + 1);
+        withStop[response.length] = stop;
+        out.add(new SftExample(tok.encode(template.render(r.getString(1))), withStop));
+      }
+    }
+    return out;
+  }
+
+  private int batches(List<SftExample> examples) {
+    return (examples.size() + config.sft().batchSize() - 1) / config.sft().batchSize();
+  }
+
+  /** The optimizer settings with SFT's learning rate, warm-up and batch size. */
+  private OptimConfig optim() {
+    OptimConfig o = config.optim();
+    SftConfig s = config.sft();
+    return new OptimConfig(s.lr(), o.beta1(), o.beta2(), o.eps(), o.weightDecay(), s.warmupSteps(), o.schedule(),
+        o.totalSteps(), o.minLrRatio(), o.maxGradNorm(), o.clipRatioLow(), o.clipRatioHigh(), o.lossAgg(),
+        o.entropyCoef(), o.klCoef(), s.batchSize(), Math.min(o.microBatchSize(), s.batchSize()), 1);
+  }
+}

@@ -1,0 +1,57 @@
+package io.longctx.jobs.cli;
+
+import io.longctx.jobs.SparkSessions;
+import io.longctx.jobs.TrainPolicyJob;
+import io.longctx.jobs.WarmupSftJob;
+import io.longctx.jobs.Warehouse;
+import io.longctx.jobs.config.LongctxConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code longctx train}: phased RL steps, resuming from the run's last committed step. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run RL steps of the curriculum (train.steps-per-invocation of them, or all when 0) and stop.",
+      "Re-running with the same train.run continues from the last committed step; a run killed at any point",
+      "resumes to the same state. A new run starts from the warm-up SFT checkpoint when sft.enabled and one",
+      "exists, else from policy.model. Prints one JSON line: run, first/last step, finished, checkpoint."
+    })
+public final class TrainCommand extends ConfiguredCommand {
+  @Option(names = "--from", paramLabel = "DIR", description = "Start a new run from this checkpoint directory.")
+  Path from;
+
+  @Override
+  protected int run(LongctxConfig config) throws Exception {
+    SparkSession spark = SparkSessions.getOrCreate(config.spark());
+    Warehouse wh = warehouse();
+    TrainPolicyJob job = new TrainPolicyJob(spark, config, wh);
+    Path start = from != null ? from : sftCheckpoint(spark, config, wh);
+    if (start != null) {
+      job.optStartCheckpoint(start);
+    }
+    TrainPolicyJob.Result r = job.execute();
+    System.out.println(JsonLine.of("run", r.run(), "first_step", r.firstStep(), "last_step", r.lastStep(),
+        "total_steps", r.totalSteps(), "finished", r.finished(), "checkpoint", r.checkpoint()));
+    return 0;
+  }
+
+  /** The last SFT checkpoint of this run, when warm-up SFT is enabled and has run. */
+  static Path sftCheckpoint(SparkSession spark, LongctxConfig config, Warehouse wh) {
+    if (!config.sft().enabled()) {
+      return null;
+    }
+    var tables = new io.longctx.jobs.train.StepTables(spark);
+    var last = tables.lastCommittedStep(wh.table(Warehouse.CHECKPOINTS), WarmupSftJob.runId(config));
+    if (last.isEmpty() || last.getAsLong() == 0) {
+      return null;
+    }
+    Path p = Path.of(io.longctx.jobs.train.TrainTables.read(spark, wh.table(Warehouse.CHECKPOINTS),
+        WarmupSftJob.runId(config), last.getAsLong()).checkpointPath());
+    return Files.isDirectory(p) ? p : null;
+  }
+}

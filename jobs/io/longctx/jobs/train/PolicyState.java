@@ -1,0 +1,128 @@
+package io.longctx.jobs.train;
+
+import ai.djl.Device;
+import io.longctx.jobs.config.LongctxConfig;
+import io.longctx.policy.model.Devices;
+import io.longctx.policy.model.Qwen2Config;
+import io.longctx.policy.model.Qwen2Model;
+import io.longctx.policy.tokenizer.Tokenizer;
+import io.longctx.policy.tokenizer.TokenizerSpec;
+import io.longctx.policy.train.ModelResponseScorer;
+import io.longctx.policy.train.OptimConfig;
+import io.longctx.policy.train.PolicyTrainer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import ai.djl.ndarray.NDManager;
+import io.longctx.policy.train.ResponseScorer;
+
+/**
+ * The driver-side policy of a training job: the model being optimised and its trainer (optimizer state), loaded
+ * from a checkpoint directory and saved back as one (Hugging Face files plus {@code optimizer.safetensors}).
+ */
+public final class PolicyState implements AutoCloseable {
+  public static final String OPTIMIZER_FILE = "optimizer.safetensors";
+
+  private final Qwen2Model model;
+  private final PolicyTrainer trainer;
+
+  private PolicyState(Qwen2Model model, PolicyTrainer trainer) {
+    this.model = model;
+    this.trainer = trainer;
+  }
+
+  /**
+   * Loads the model in {@code dir} and, when the directory holds one, the optimizer state saved with it.
+   *
+   * @param optim optimizer settings (the SFT job passes its own learning rate and batch sizes)
+   */
+  public static PolicyState load(Path dir, OptimConfig optim, String device) {
+    Qwen2Model model = Qwen2Model.load(dir, Devices.resolve(device));
+    PolicyTrainer trainer = PolicyTrainer.builder()
+        .setParameters(model.parameters())
+        .setScorer(new ModelResponseScorer(model))
+        .optConfig(optim)
+        .optVocabSize(model.config().vocabSize())
+        .build();
+    Path state = dir.resolve(OPTIMIZER_FILE);
+    if (Files.isRegularFile(state)) {
+      trainer.loadState(state);
+    }
+    return new PolicyState(model, trainer);
+  }
+
+  /**
+   * The starting checkpoint of a run that has none: the configured Hugging Face model directory, or the embedded
+   * small model initialised from {@code seed}, written to {@code dir}.
+   */
+  public static Path initial(LongctxConfig config, long seed, Path dir) {
+    String model = config.policy().model();
+    if (!"embedded".equals(model)) {
+      return Path.of(model);
+    }
+    if (Files.isRegularFile(dir.resolve("config.json"))) {
+      return dir;
+    }
+    int vocab;
+    try (Tokenizer t = new TokenizerSpec(config.policy().tokenizer()).open()) {
+      vocab = t.vocabSize();
+    }
+    Qwen2Config shape = Qwen2Config.embedded(config.policy().embedded(), vocab);
+    try (Qwen2Model m = Qwen2Model.random(shape, seed, Device.cpu())) {
+      m.save(dir);
+    }
+    return dir;
+  }
+
+  public Qwen2Model model() {
+    return model;
+  }
+
+  public PolicyTrainer trainer() {
+    return trainer;
+  }
+
+  /**
+   * Per-token log-probs of each response under the current weights, without gradients, in batches of
+   * {@code batchSize} sequences.
+   */
+  public List<float[]> logProbs(List<int[]> prompts, List<int[]> responses, int batchSize) {
+    List<float[]> out = new ArrayList<>(prompts.size());
+    ModelResponseScorer scorer = new ModelResponseScorer(model);
+    for (int from = 0; from < prompts.size(); from += batchSize) {
+      int to = Math.min(prompts.size(), from + batchSize);
+      try (NDManager m = model.manager().newSubManager()) {
+        ResponseScorer.Scored s = scorer.score(m, prompts.subList(from, to), responses.subList(from, to), false);
+        float[] flat = s.logProbs().toFloatArray();
+        int width = (int) s.logProbs().getShape().get(1);
+        for (int b = 0; b < to - from; b++) {
+          int len = responses.get(from + b).length;
+          float[] row = new float[len];
+          System.arraycopy(flat, b * width, row, 0, len);
+          out.add(row);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Writes the weights (Hugging Face layout) and the optimizer state to {@code dir}, replacing what is there. */
+  public void save(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      model.save(dir);
+      trainer.saveState(dir.resolve(OPTIMIZER_FILE));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write checkpoint " + dir, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    trainer.close();
+    model.close();
+  }
+}

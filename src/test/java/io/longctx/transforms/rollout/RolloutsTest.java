@@ -1,0 +1,82 @@
+package io.longctx.transforms.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import io.longctx.policy.PolicyConfig;
+import io.longctx.policy.model.Qwen2Config;
+import io.longctx.policy.model.Qwen2Model;
+import io.longctx.policy.tokenizer.ByteTokenizer;
+import io.longctx.policy.tokenizer.TokenizerSpec;
+import io.longctx.testing.SparkTestBase;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RolloutsTest extends SparkTestBase {
+  @TempDir static Path dir;
+  static String checkpoint;
+
+  @BeforeAll
+  static void writeTinyCheckpoint() {
+    PolicyConfig.EmbeddedModel shape = new PolicyConfig.EmbeddedModel(32, 1, 2, 1, 64, 10000.0);
+    try (Qwen2Model m = Qwen2Model.random(Qwen2Config.embedded(shape, ByteTokenizer.VOCAB_SIZE), 3L, Device.cpu())) {
+      checkpoint = dir.resolve("ckpt").toString();
+      m.save(Path.of(checkpoint));
+    }
+  }
+
+  private Dataset<Row> prompts() {
+    return spark().sql(
+        "SELECT concat('s', id) AS sample_id, concat('What is ', id, '?') AS prompt, id AS batch_index FROM range(5)");
+  }
+
+  private RolloutSpec spec(long step) {
+    return new RolloutSpec(checkpoint, new TokenizerSpec("byte"), "plain", "cpu", 3, 12, 1.0, 0.95, 0, 11L, step);
+  }
+
+  private static List<String> responses(Dataset<Row> df) {
+    return df.orderBy("sample_id", "response_index").collectAsList().stream()
+        .map(r -> r.getAs("sample_id") + "/" + r.getAs("response_index") + "=" + r.<List<Integer>>getList(r.fieldIndex("response_ids")))
+        .collect(Collectors.toList());
+  }
+
+  @Test
+  void samplesAGroupPerPromptIndependentlyOfPartitioning() {
+    int loadsBefore = LoadedPolicy.loads();
+    Dataset<Row> two = Rollouts.generate(prompts(), spec(1), 2).cache();
+    List<Row> rows = two.collectAsList();
+    assertThat(rows).hasSize(15);
+    for (Row r : rows) {
+      List<Integer> ids = r.getList(r.fieldIndex("response_ids"));
+      assertThat(r.<Integer>getAs("response_tokens")).isEqualTo(ids.size());
+      assertThat(r.getList(r.fieldIndex("logprobs"))).hasSize(ids.size());
+      assertThat(r.<String>getAs("finish_reason")).isIn("stop", "length");
+      if ("length".equals(r.getAs("finish_reason"))) {
+        assertThat(ids).hasSize(12);
+      }
+      assertThat(r.<Long>getAs("batch_index")).isBetween(0L, 4L); // input columns are carried through
+      List<Integer> prompt = r.getList(r.fieldIndex("prompt_ids"));
+      assertThat(new ByteTokenizer().decode(prompt.stream().mapToInt(Integer::intValue).toArray()))
+          .startsWith("<|user|>\nWhat is ");
+    }
+    List<String> a = responses(two);
+    List<String> b = responses(Rollouts.generate(prompts(), spec(1), 1));
+    assertThat(b).isEqualTo(a);
+    assertThat(responses(Rollouts.generate(prompts(), spec(2), 2))).isNotEqualTo(a);
+    // one load for this checkpoint across partitions and runs in this JVM
+    assertThat(LoadedPolicy.loads() - loadsBefore).isEqualTo(1);
+  }
+
+  @Test
+  void groupSeedsDifferAcrossStepsAndSamples() {
+    assertThat(Rollouts.groupSeed(1, 1, "a")).isNotEqualTo(Rollouts.groupSeed(1, 2, "a"));
+    assertThat(Rollouts.groupSeed(1, 1, "a")).isNotEqualTo(Rollouts.groupSeed(1, 1, "b"));
+    assertThat(Rollouts.groupSeed(1, 1, "a")).isEqualTo(Rollouts.groupSeed(1, 1, "a"));
+  }
+}

@@ -1,0 +1,28 @@
+package io.longctx.transforms.rollout;
+
+import io.longctx.policy.tokenizer.TokenizerSpec;
+import java.io.Serializable;
+
+/**
+ * Everything an executor needs to sample one step's responses, shipped with the task: which checkpoint to load,
+ * how to tokenise and template prompts, and how to sample.
+ *
+ * @param checkpointDir Hugging Face model directory of the policy that samples (the step's starting weights)
+ * @param device {@code auto}, {@code cpu} or {@code gpu}; with {@code auto} a GPU that Spark assigned to the
+ *     task is used, else the CPU
+ * @param groupSize G responses per prompt
+ * @param seed with (step, sample_id, response index) it fixes every sampled token, whatever the partitioning
+ */
+public record RolloutSpec(
+    String checkpointDir,
+    TokenizerSpec tokenizer,
+    String chatTemplate,
+    String device,
+    int groupSize,
+    int maxNewTokens,
+    double temperature,
+    double topP,
+    int topK,
+    long seed,
+    long step)
+    implements Serializable {}
