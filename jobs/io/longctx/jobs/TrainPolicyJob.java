@@ -45,6 +45,7 @@ public final class TrainPolicyJob {
   private final LongctxConfig config;
   private final Warehouse warehouse;
   private Path startCheckpoint;
+  private long untilStep = Long.MAX_VALUE;
 
   public TrainPolicyJob(SparkSession spark, LongctxConfig config, Warehouse warehouse) {
     this.spark = spark;
@@ -55,6 +56,12 @@ public final class TrainPolicyJob {
   /** Starts a run that has no committed step from this checkpoint (e.g. the SFT result) instead of the default. */
   public TrainPolicyJob optStartCheckpoint(Path dir) {
     this.startCheckpoint = dir;
+    return this;
+  }
+
+  /** Stops after this global step even if the step budget allows more (e.g. at the end of a phase). */
+  public TrainPolicyJob optUntilStep(long step) {
+    this.untilStep = step;
     return this;
   }
 
@@ -82,9 +89,9 @@ public final class TrainPolicyJob {
         ? TrainTables.read(spark, checkpoints, run, last.getAsLong())
         : commitStart(tables, checkpoints, run);
     long first = previous.step() + 1;
-    long end = t.stepsPerInvocation() > 0
+    long end = Math.min(untilStep, t.stepsPerInvocation() > 0
         ? Math.min(curriculum.totalSteps(), previous.step() + t.stepsPerInvocation())
-        : curriculum.totalSteps();
+        : curriculum.totalSteps());
     if (first > end) {
       return new Result(run, first, previous.step(), curriculum.totalSteps(), previous.checkpointPath());
     }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     description = "QwenLong-L1 long-context reasoning RL as a Spark batch pipeline.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      RunCommand.class,
       SynthCommand.class,
       CurateCommand.class,
       SftCommand.class,
