@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Run a benchmark and print its figures as JSON lines (one per measurement).",
-    subcommands = {})
+    subcommands = {BenchPolicyCommand.class})
 public final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
