@@ -1,0 +1,50 @@
+package io.longctx.jobs.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code bench policy --quick} runs end to end and prints one well-formed JSON line per measurement. */
+class BenchPolicyCommandTest {
+  @Test
+  void quickBenchPrintsEveryMeasurementForBothModels() throws Exception {
+    PrintStream saved = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    int rc;
+    try {
+      System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+      rc = LongctxCli.execute("bench", "policy", "--quick");
+    } finally {
+      System.setOut(saved);
+    }
+    assertThat(rc).isZero();
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : buf.toString(StandardCharsets.UTF_8).split("\n")) {
+      if (line.startsWith("{")) {
+        lines.add(new ObjectMapper().readTree(line));
+      }
+    }
+    assertThat(lines.get(0).get("metric").asText()).isEqualTo("machine");
+    assertThat(lines.get(1).get("metric").asText()).isEqualTo("matmul");
+    for (String model : List.of("embedded", "bench-model")) {
+      List<JsonNode> mine = lines.stream().filter(n -> model.equals(n.path("model").asText())).toList();
+      assertThat(mine).extracting(n -> n.get("metric").asText())
+          .containsExactly("prefill-memory", "prefill-memory", "prefill", "prefill", "decode", "decode",
+              "optimizer-step");
+      for (JsonNode n : mine) {
+        assertThat(n.get("seconds").asDouble()).isPositive();
+        assertThat(n.get("tokens_per_s").asDouble()).isPositive();
+        assertThat(n.get("fraction_of_matmul").asDouble())
+            .isCloseTo(n.get("gflop_per_s").asDouble() / n.get("matmul_gflop_per_s").asDouble(),
+                org.assertj.core.data.Offset.offset(0.01 + 0.01 * n.get("fraction_of_matmul").asDouble()));
+      }
+    }
+  }
+}
