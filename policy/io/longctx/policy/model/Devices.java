@@ -37,4 +37,21 @@ public final class Devices {
     }
     return Device.gpu(index);
   }
+
+  /**
+   * Sets the number of CPU threads PyTorch uses inside one op ({@code n <= 0} leaves the engine default, one per
+   * available core). On a machine shared with other busy processes, 1 thread avoids the OpenMP barrier stalls
+   * that make small matrix products many times slower; on an idle machine, one thread per core is fastest.
+   */
+  public static void setCpuThreads(int n) {
+    if (n > 0) {
+      ai.djl.pytorch.jni.JniUtils.setNumThreads(n);
+    }
+  }
+
+  /** PyTorch's current intra-op CPU thread count. */
+  public static int cpuThreads() {
+    Engine.getInstance();
+    return ai.djl.pytorch.jni.JniUtils.getNumThreads();
+  }
 }

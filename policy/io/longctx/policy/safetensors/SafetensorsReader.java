@@ -173,7 +173,7 @@ public final class SafetensorsReader {
     return tensors.containsKey(name);
   }
 
-  /** Reads a tensor in its stored dtype. */
+  /** Reads a tensor in its stored dtype, except bfloat16, which is returned widened (exactly) to float32. */
   public NDArray read(String name, NDManager manager) {
     TensorInfo info = tensors.get(name);
     if (info == null) {
@@ -186,8 +186,13 @@ public final class SafetensorsReader {
       throw PolicyErrors.unreadable(info.file(), e);
     }
     buf.rewind();
+    DataType type = TensorInfo.dataType(info.dtype());
+    if (type == DataType.BFLOAT16) {
+      buf = Bfloat16.toFloat32(buf);
+      type = DataType.FLOAT32;
+    }
     // PyTorch wraps a direct buffer without copying: copy it so the array owns its memory.
-    try (NDArray alias = manager.create(buf, info.shape(), TensorInfo.dataType(info.dtype()))) {
+    try (NDArray alias = manager.create(buf, info.shape(), type)) {
       return alias.duplicate();
     }
   }

@@ -129,12 +129,23 @@ public final class SafetensorsWriter {
   }
 
   private static void writeTensor(FileChannel ch, NDArray a, DataType t) throws IOException {
+    if (t == DataType.BFLOAT16) {
+      float[] values = a.getDataType() == DataType.FLOAT32 ? a.toFloatArray() : floats(a);
+      writeFully(ch, Bfloat16.fromFloat32(values));
+      return;
+    }
     if (a.getDataType() == t) {
       writeFully(ch, a.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN));
       return;
     }
     try (NDArray converted = a.toType(t, true)) {
       writeFully(ch, converted.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN));
+    }
+  }
+
+  private static float[] floats(NDArray a) {
+    try (NDArray f = a.toType(DataType.FLOAT32, true)) {
+      return f.toFloatArray();
     }
   }
 
