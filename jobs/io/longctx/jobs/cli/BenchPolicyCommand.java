@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.longctx.jobs.config.LongctxConfig;
+import io.longctx.policy.model.Devices;
 import io.longctx.policy.model.Qwen2Config;
 import io.longctx.policy.model.Qwen2Model;
 import io.longctx.policy.tokenizer.ByteTokenizer;
@@ -48,6 +49,19 @@ public final class BenchPolicyCommand extends ConfiguredCommand {
       description = "Prefill lengths whose peak memory is measured (default: ${DEFAULT-VALUE}).")
   List<Integer> memoryLengths;
 
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "PyTorch intra-op CPU threads (0 = engine default, one per core). On a machine shared with"
+          + " other busy processes use 1: OpenMP barriers otherwise stall every op.")
+  int threads;
+
+  @Option(
+      names = "--skip-memory",
+      description = "Skip the long-prefill peak-memory runs (they dominate the run time).")
+  boolean skipMemory;
+
   @Option(names = "--quick", description = "Tiny sizes (seconds, for smoke tests); figures are not meaningful.")
   boolean quick;
 
@@ -56,10 +70,12 @@ public final class BenchPolicyCommand extends ConfiguredCommand {
   @Override
   protected int run(LongctxConfig config) throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    Devices.setCpuThreads(threads);
     ObjectNode header = json.createObjectNode();
     header.put("metric", "machine");
     header.put("cores", Runtime.getRuntime().availableProcessors());
     header.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
+    header.put("cpu_threads", Devices.cpuThreads());
     header.put("load_average", loadAverage());
     // glibc keeps freed heap resident unless large blocks are mmapped; RSS then understates tensor memory
     header.put("malloc_mmap_threshold", String.valueOf(System.getenv("MALLOC_MMAP_THRESHOLD_")));
@@ -97,7 +113,7 @@ public final class BenchPolicyCommand extends ConfiguredCommand {
     emit(out, quick ? b.optimizerStep(2, 64, 2, 1) : b.optimizerStep(8, 512, 8, 2), peak);
     // last: the long prefills dominate the run time. Run with MALLOC_MMAP_THRESHOLD_=65536 so that freed tensor
     // memory goes back to the OS and the resident-set peak reflects this run only.
-    for (int len : quick ? List.of(128, 256) : memoryLengths) {
+    for (int len : skipMemory ? List.<Integer>of() : quick ? List.of(128, 256) : memoryLengths) {
       emit(out, b.prefillMemory(len), peak);
     }
   }
