@@ -70,6 +70,7 @@ public final class BenchPolicyCommand extends ConfiguredCommand {
   @Override
   protected int run(LongctxConfig config) throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    Engine.getInstance(); // loads the native library; Devices.setCpuThreads needs it loaded
     Devices.setCpuThreads(threads);
     ObjectNode header = json.createObjectNode();
     header.put("metric", "machine");
