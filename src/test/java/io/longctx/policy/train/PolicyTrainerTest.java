@@ -202,6 +202,10 @@ class PolicyTrainerTest {
       assertThatThrownBy(() -> t.step(List.of(nan))).hasMessageContaining("advantage is NaN");
       Rollout empty = Rollout.of(new int[] {1}, new int[] {}, new float[] {}, 1f);
       assertThatThrownBy(() -> t.step(List.of(empty))).hasMessageContaining("response is empty");
+      try (PolicyTrainer withKl =
+          trainer(model, 4, 4).optPolicyLoss(PolicyLoss.builder().optKlCoef(0.1).build()).build()) {
+        assertThatThrownBy(() -> withKl.step(ok)).hasMessageContaining("no reference log-probs");
+      }
       assertThat(flat(model)).containsExactly(before);
       assertThat(t.updates()).isZero();
     }
