@@ -11,12 +11,22 @@ import java.util.List;
  * @param chatTemplate {@code plain} (embedded model), {@code chatml} (Qwen) or {@code r1} (R1-Distill)
  * @param device {@code auto} (Spark-assigned GPU, else CPU), {@code cpu} or {@code gpu}
  * @param embedded the shape of the built-in small model
+ * @param attentionChunk query positions per attention chunk: bounds prefill memory to
+ *     {@code heads x attention-chunk x length} scores per layer
+ * @param cpuThreads PyTorch intra-op CPU threads; 0 keeps the engine default (one per core). 1 is faster on a
+ *     machine shared with other busy processes
  */
 public record PolicyConfig(
-    String model, String tokenizer, String chatTemplate, String device, EmbeddedModel embedded) {
+    String model,
+    String tokenizer,
+    String chatTemplate,
+    String device,
+    EmbeddedModel embedded,
+    int attentionChunk,
+    int cpuThreads) {
 
   public static PolicyConfig defaults() {
-    return new PolicyConfig("embedded", "byte", "plain", "auto", EmbeddedModel.defaults());
+    return new PolicyConfig("embedded", "byte", "plain", "auto", EmbeddedModel.defaults(), 512, 0);
   }
 
   public void validate() {
@@ -25,6 +35,8 @@ public record PolicyConfig(
     Check.oneOf("policy.chat-template", chatTemplate, List.of("plain", "chatml", "r1"));
     Check.oneOf("policy.device", device, List.of("auto", "cpu", "gpu"));
     embedded.validate();
+    Check.positive("policy.attention-chunk", attentionChunk);
+    Check.nonNegative("policy.cpu-threads", cpuThreads);
   }
 
   /** Shape of the built-in small Qwen2-architecture model trained from scratch by the embedded default. */

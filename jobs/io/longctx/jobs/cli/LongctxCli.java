@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       ConfigCommand.class,
       BenchCommand.class,
+      GenerateCommand.class,
     })
 public final class LongctxCli {
 

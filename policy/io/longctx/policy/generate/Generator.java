@@ -52,14 +52,22 @@ public final class Generator {
       NDArray mask = attentionMask(prompts, promptLength, capacity, m);
       NDArray logits = prefill(prompts, promptLength, config.padTokenId(), mask, cache, m);
       Sampler sampler = new Sampler(config, batch);
+      int[] rows = java.util.stream.IntStream.range(0, batch).toArray(); // batch row -> prompt index
       for (int step = 0; step < config.maxNewTokens(); step++) {
-        Sampler.Choice choice = sampler.choose(logits);
+        Sampler.Choice choice = sampler.choose(logits, rows);
         logits.close();
-        state.record(choice);
+        state.record(choice, rows);
         if (state.allDone() || step == config.maxNewTokens() - 1) {
           break;
         }
-        logits = decodeStep(state.nextInput(config.padTokenId()), state.nextPositions(), mask, cache, m);
+        int[] active = state.activeRows(rows);
+        if (active.length <= rows.length * 3 / 4) {
+          // drop finished sequences from the batch so they stop costing compute
+          cache.keepRows(active);
+          mask = keepRows(mask, active);
+          rows = select(rows, active);
+        }
+        logits = decodeStep(state.nextInput(rows, config.padTokenId()), state.nextPositions(rows), mask, cache, m);
       }
     }
     return state.results();
@@ -79,6 +87,7 @@ public final class Generator {
       }
     }
     try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
       Shape shape = new Shape(batch, promptLength);
       NDArray hidden = model.hiddenStates(
           m.create(ids, shape), m.create(pos, shape), mask.get(new NDIndex(":, :{}", promptLength)), cache);
@@ -91,15 +100,36 @@ public final class Generator {
 
   private NDArray decodeStep(int[] ids, int[] positions, NDArray mask, KvCache cache, NDManager m) {
     try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
       Shape shape = new Shape(ids.length, 1);
       int upTo = cache.length() + 1;
       NDArray logits = model.forward(
-          m.create(ids, shape), m.create(positions, shape), mask.get(new NDIndex(":, :{}", upTo)), cache);
+          m.create(ids, shape), m.create(positions, shape), mask.get(new NDIndex().addAllDim().addSliceDim(0, upTo)), cache);
       NDArray last = logits.reshape(ids.length, logits.getShape().get(2));
       logits.close(); // attached to m, outside this scope; the reshaped view keeps the storage
       NDScope.unregister(last);
       return last;
     }
+  }
+
+  private static NDArray keepRows(NDArray mask, int[] active) {
+    long[] idx = new long[active.length];
+    for (int i = 0; i < idx.length; i++) {
+      idx[i] = active[i];
+    }
+    try (NDArray index = mask.getManager().create(idx)) {
+      NDArray kept = mask.get(new NDIndex("{}", index));
+      mask.close();
+      return kept;
+    }
+  }
+
+  private static int[] select(int[] rows, int[] active) {
+    int[] out = new int[active.length];
+    for (int i = 0; i < active.length; i++) {
+      out[i] = rows[active[i]];
+    }
+    return out;
   }
 
   /** {@code [B, capacity]}: 0 over each prompt's left padding, 1 everywhere else. */
@@ -135,15 +165,17 @@ public final class Generator {
       stopWindow = 4 * longest + 4;
     }
 
-    void record(Sampler.Choice choice) {
-      for (int i = 0; i < tokens.length; i++) {
-        lastToken[i] = choice.tokens()[i];
+    /** Records the tokens sampled for batch rows {@code rows} (prompt indices). */
+    void record(Sampler.Choice choice, int[] rows) {
+      for (int r = 0; r < rows.length; r++) {
+        int i = rows[r];
+        lastToken[i] = choice.tokens()[r];
         if (finished[i] != null) {
           continue;
         }
-        int t = choice.tokens()[i];
+        int t = choice.tokens()[r];
         tokens[i][lengths[i]] = t;
-        logProbs[i][lengths[i]] = choice.logProbs()[i];
+        logProbs[i][lengths[i]] = choice.logProbs()[r];
         lengths[i]++;
         if (isStopToken(t) || hitsStopString(i)) {
           finished[i] = FinishReason.STOP;
@@ -151,6 +183,11 @@ public final class Generator {
           finished[i] = FinishReason.LENGTH;
         }
       }
+    }
+
+    /** Positions (into {@code rows}) of the batch rows whose sequence is still running. */
+    int[] activeRows(int[] rows) {
+      return java.util.stream.IntStream.range(0, rows.length).filter(r -> finished[rows[r]] == null).toArray();
     }
 
     private boolean isStopToken(int t) {
@@ -185,18 +222,18 @@ public final class Generator {
       return true;
     }
 
-    int[] nextInput(int pad) {
-      int[] ids = new int[tokens.length];
-      for (int i = 0; i < ids.length; i++) {
-        ids[i] = finished[i] == null ? lastToken[i] : pad;
+    int[] nextInput(int[] rows, int pad) {
+      int[] ids = new int[rows.length];
+      for (int r = 0; r < rows.length; r++) {
+        ids[r] = finished[rows[r]] == null ? lastToken[rows[r]] : pad;
       }
       return ids;
     }
 
-    int[] nextPositions() {
-      int[] pos = new int[tokens.length];
-      for (int i = 0; i < pos.length; i++) {
-        pos[i] = prompts.get(i).length + lengths[i] - 1;
+    int[] nextPositions(int[] rows) {
+      int[] pos = new int[rows.length];
+      for (int r = 0; r < rows.length; r++) {
+        pos[r] = prompts.get(rows[r]).length + lengths[rows[r]] - 1;
       }
       return pos;
     }

@@ -29,22 +29,26 @@ final class Sampler {
   /** Sampled tokens and their raw-policy log-probs. */
   record Choice(int[] tokens, float[] logProbs) {}
 
-  Choice choose(NDArray logits) {
+  /** @param rows for each batch row of {@code logits}, the sequence (stream) it belongs to */
+  Choice choose(NDArray logits, int[] rows) {
     try (NDScope scope = new NDScope()) {
-      NDArray token = config.greedy() ? logits.argMax(-1) : sample(logits);
+      scope.suppressNotUsedWarning();
+      NDArray token = config.greedy() ? logits.argMax(-1) : sample(logits, rows);
       NDArray idx = token.toType(DataType.INT64, false).expandDims(1);
       NDArray logp = logits.logSoftmax(-1).gather(idx, 1).squeeze(1);
       return new Choice(token.toType(DataType.INT32, false).toIntArray(), logp.toFloatArray());
     }
   }
 
-  private NDArray sample(NDArray logits) {
+  private NDArray sample(NDArray logits, int[] rows) {
     NDManager m = logits.getManager();
     long b = logits.getShape().get(0);
     long v = logits.getShape().get(1);
     NDArray scaled = config.temperature() == 1.0 ? logits : logits.div((float) config.temperature());
-    NDArray order = scaled.argSort(-1, false);
-    NDArray probs = scaled.gather(order, 1).softmax(-1);
+    boolean filtered = (config.topK() > 0 && config.topK() < v) || config.topP() < 1.0;
+    // inverse-CDF sampling works in any token order; sort only when top-k/top-p need ranks
+    NDArray order = filtered ? scaled.argSort(-1, false) : null;
+    NDArray probs = (filtered ? scaled.gather(order, 1) : scaled).softmax(-1);
     if (config.topK() > 0 && config.topK() < v) {
       NDArray keep = m.arange(0, (int) v, 1, DataType.INT32).lt(config.topK()).toType(DataType.FLOAT32, false);
       probs = probs.mul(keep);
@@ -57,10 +61,10 @@ final class Sampler {
     NDArray cdf = probs.cumSum(1);
     float[] u = new float[(int) b];
     for (int i = 0; i < u.length; i++) {
-      u[i] = (float) streams[i].nextDouble();
+      u[i] = (float) streams[rows[i]].nextDouble();
     }
     NDArray target = m.create(u, new Shape(b, 1)).mul(cdf.get(new NDIndex(":, -1:")));
-    NDArray choice = cdf.lt(target).countNonzero(1).minimum(v - 1).expandDims(1);
-    return order.gather(choice.toType(DataType.INT64, false), 1).squeeze(1);
+    NDArray choice = cdf.lt(target).countNonzero(1).minimum(v - 1);
+    return filtered ? order.gather(choice.toType(DataType.INT64, false).expandDims(1), 1).squeeze(1) : choice;
   }
 }

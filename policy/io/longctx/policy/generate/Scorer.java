@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import io.longctx.policy.PolicyErrors;
 import io.longctx.policy.model.Qwen2Model;
 
 /**
@@ -21,9 +22,19 @@ public final class Scorer {
     this.model = model;
   }
 
-  /** Scores a {@link PaddedBatch}; the result is attached to {@code manager}. */
+  /** Scores a {@link PaddedBatch}; the result (on the model's device) is attached to {@code manager}. */
   public TokenScores score(PaddedBatch batch, boolean withEntropy, NDManager manager) {
-    try (NDManager tmp = manager.newSubManager()) {
+    int vocab = model.config().vocabSize();
+    for (int i = 0; i < batch.batchSize(); i++) {
+      for (int j = 0; j < batch.ids()[i].length; j++) {
+        int id = batch.ids()[i][j];
+        if (batch.attentionMask()[i][j] == 1 && (id < 0 || id >= vocab)) {
+          throw PolicyErrors.badRequest("sequence " + i + " holds token id " + id + " at column " + j
+              + ", outside the vocabulary [0, " + vocab + ")");
+        }
+      }
+    }
+    try (NDManager tmp = model.manager().newSubManager()) {
       NDList arrays = batch.toArrays(tmp);
       TokenScores s = score(arrays.get(0), arrays.get(1), batch.promptLength(), withEntropy);
       s.logProbs().attach(manager);
@@ -47,6 +58,7 @@ public final class Scorer {
       throw new IllegalArgumentException("responseStart must be in [1, " + (t - 1) + "], got " + responseStart);
     }
     try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
       NDArray positions = attentionMask == null ? null : positionsFromMask(attentionMask);
       NDArray hidden = model.hiddenStates(sequences, positions, attentionMask, null);
       NDArray predicting = hidden.get(new NDIndex(":, {}:{}, :", responseStart - 1, t - 1));

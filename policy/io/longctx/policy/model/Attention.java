@@ -18,6 +18,12 @@ final class Attention {
   /** Additive bias for masked scores: finite, so fully masked (padding) rows stay finite. */
   static final float MASKED = -1e30f;
 
+  /**
+   * Largest score tensor (elements) built since the last reset: a diagnostic that lets tests prove prefill never
+   * materialises a full length x length matrix. Updated without locking; exact when one thread runs a model.
+   */
+  static final java.util.concurrent.atomic.AtomicLong LARGEST_SCORES = new java.util.concurrent.atomic.AtomicLong();
+
   private Attention() {}
 
   /**
@@ -42,6 +48,7 @@ final class Attention {
     for (int c0 = 0; c0 < l; c0 += chunk) {
       int c1 = Math.min(l, c0 + chunk);
       try (NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
         NDArray part = chunk(scaled, k, v, padBias, past, c0, c1, b, kv, g, d);
         NDScope.unregister(part);
         parts.add(part);
@@ -56,14 +63,15 @@ final class Attention {
       NDArray q, NDArray k, NDArray v, NDArray padBias, int past, int c0, int c1, long b, long kv, long g, long d) {
     int lc = c1 - c0;
     int keys = past + c1;
-    NDArray qc = lc == q.getShape().get(2) ? q : q.get(new NDIndex(":, :, {}:{}", c0, c1));
-    NDArray kc = keys == k.getShape().get(2) ? k : k.get(new NDIndex(":, :, :{}", keys));
-    NDArray vc = keys == v.getShape().get(2) ? v : v.get(new NDIndex(":, :, :{}", keys));
+    NDArray qc = lc == q.getShape().get(2) ? q : q.get(new NDIndex().addAllDim(2).addSliceDim(c0, c1));
+    NDArray kc = keys == k.getShape().get(2) ? k : k.get(new NDIndex().addAllDim(2).addSliceDim(0, keys));
+    NDArray vc = keys == v.getShape().get(2) ? v : v.get(new NDIndex().addAllDim(2).addSliceDim(0, keys));
     NDArray qg = qc.reshape(b, kv, g * lc, d);
     NDArray scores = qg.matMul(kc.transpose(0, 1, 3, 2)).reshape(b, kv, g, lc, keys);
+    LARGEST_SCORES.accumulateAndGet(b * kv * g * lc * keys, Math::max);
     NDArray bias = causalBias(q.getManager(), past, c0, c1, keys);
     if (padBias != null) {
-      NDArray pb = keys == padBias.getShape().get(4) ? padBias : padBias.get(new NDIndex("..., :{}", keys));
+      NDArray pb = keys == padBias.getShape().get(4) ? padBias : padBias.get(new NDIndex().addAllDim(4).addSliceDim(0, keys));
       bias = bias == null ? pb : bias.add(pb);
     }
     if (bias != null) {

@@ -45,6 +45,7 @@ public final class Devices {
    */
   public static void setCpuThreads(int n) {
     if (n > 0) {
+      Engine.getInstance(); // loads the native library
       ai.djl.pytorch.jni.JniUtils.setNumThreads(n);
     }
   }

@@ -2,6 +2,7 @@ package io.longctx.policy.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -19,7 +20,7 @@ public final class KvCache implements AutoCloseable {
   private final NDArray[] keys;
   private final NDArray[] values;
   private final int capacity;
-  private final int batch;
+  private int batch;
   private int length;
 
   KvCache(Qwen2Config config, int batch, int capacity, NDManager manager) {
@@ -60,16 +61,44 @@ public final class KvCache implements AutoCloseable {
     if (length + n > capacity) {
       throw new IllegalStateException("KV cache full: " + length + " + " + n + " > capacity " + capacity);
     }
-    NDIndex slot = new NDIndex(":, :, {}:{}", length, length + n);
+    // builder-form indices: parsing an index string costs more than the copy itself in the decode loop
+    NDIndex slot = new NDIndex().addAllDim(2).addSliceDim(length, length + n);
     keys[layer].set(slot, k);
     values[layer].set(slot, v);
-    NDIndex upTo = new NDIndex(":, :, 0:{}", length + n);
+    NDIndex upTo = new NDIndex().addAllDim(2).addSliceDim(0, length + n);
     return new NDArray[] {keys[layer].get(upTo), values[layer].get(upTo)};
   }
 
   /** Marks {@code n} more positions as stored; called once per forward after every layer has appended. */
   void advance(int n) {
     length += n;
+  }
+
+  /**
+   * Keeps only the batch rows {@code rows} (in that order) and frees the storage of the others, so sequences
+   * that finished early stop costing compute. Positions stay as they are.
+   */
+  public void keepRows(int[] rows) {
+    long[] idx = new long[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      if (rows[i] < 0 || rows[i] >= batch) {
+        throw new IllegalArgumentException("row " + rows[i] + " outside the batch of " + batch);
+      }
+      idx[i] = rows[i];
+    }
+    try (NDArray index = keys[0].getManager().create(idx)) {
+      for (int i = 0; i < keys.length; i++) {
+        keys[i] = replace(keys[i], keys[i].get(new NDIndex("{}", index)));
+        values[i] = replace(values[i], values[i].get(new NDIndex("{}", index)));
+      }
+    }
+    batch = rows.length;
+  }
+
+  private static NDArray replace(NDArray old, NDArray kept) {
+    NDScope.unregister(kept); // owned by the cache, not by any caller's scope
+    old.close();
+    return kept;
   }
 
   /** Forgets all positions (storage is kept for reuse). */

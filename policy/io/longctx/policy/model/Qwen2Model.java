@@ -23,7 +23,9 @@ import java.util.Map;
  *
  * <p>Parameters are float32 NDArrays named exactly as the Hugging Face tensors and owned by the model's manager;
  * an optimizer updates them in place. Forward intermediates are released when the call returns; the returned
- * array is attached to the manager of the {@code inputIds} argument. Not thread-safe.
+ * array is attached to the manager of the {@code inputIds} argument; inputs must be on the model's device.
+ * Inference calls only read the parameters; training and {@link #setAttentionChunk} must not run concurrently
+ * with other calls (concurrent inference is not covered by tests).
  */
 public final class Qwen2Model implements AutoCloseable {
   /** Default number of query positions per attention chunk. */
@@ -124,6 +126,7 @@ public final class Qwen2Model implements AutoCloseable {
    */
   public NDArray forward(NDArray inputIds, NDArray positionIds, NDArray attentionMask, KvCache cache) {
     try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
       NDArray hidden = hiddenStatesInScope(inputIds, positionIds, attentionMask, cache);
       NDArray logits = Linear.linear(hidden, head).singletonOrThrow();
       return escape(logits, inputIds.getManager());
@@ -133,6 +136,7 @@ public final class Qwen2Model implements AutoCloseable {
   /** Final hidden states {@code [B, L, hidden]} after the last RMSNorm; same arguments as {@link #forward}. */
   public NDArray hiddenStates(NDArray inputIds, NDArray positionIds, NDArray attentionMask, KvCache cache) {
     try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
       return escape(hiddenStatesInScope(inputIds, positionIds, attentionMask, cache), inputIds.getManager());
     }
   }
@@ -140,6 +144,7 @@ public final class Qwen2Model implements AutoCloseable {
   /** Projects hidden states {@code [..., hidden]} to logits {@code [..., vocab]}. */
   public NDArray logits(NDArray hidden) {
     try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
       return escape(Linear.linear(hidden, head).singletonOrThrow(), hidden.getManager());
     }
   }
@@ -173,6 +178,7 @@ public final class Qwen2Model implements AutoCloseable {
     NDArray x = Embedding.embedding(inputIds, embed, SparseFormat.DENSE).singletonOrThrow();
     for (int i = 0; i < layers.length; i++) {
       try (NDScope layerScope = new NDScope()) {
+        layerScope.suppressNotUsedWarning();
         NDArray next = layer(layers[i], i, x, cosSin, padBias, cache, past);
         NDScope.unregister(next);
         x = next;

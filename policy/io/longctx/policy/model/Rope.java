@@ -3,7 +3,6 @@ package io.longctx.policy.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 
 /** Rotary position embeddings (rotate-half layout, as Qwen2 in transformers), plain or YaRN-scaled. */
@@ -11,6 +10,8 @@ final class Rope {
   private final NDArray invFreq;
   private final float attentionScale;
   private final int halfDim;
+  /** Signed permutation with {@code x @ rotation == rotate_half(x) == cat(-x2, x1)}; one op instead of four. */
+  private final NDArray rotation;
 
   Rope(Qwen2Config config, NDManager manager) {
     int dim = config.headDim();
@@ -20,17 +21,20 @@ final class Rope {
       for (int i = 0; i < halfDim; i++) {
         // float32 like transformers: 1 / theta ** (arange(0, dim, 2).float() / dim)
         float exponent = (float) (2 * i) / (float) dim;
-        inv[i] = (float) (1.0 / (float) Math.pow(config.ropeTheta(), exponent));
+        inv[i] = 1f / (float) Math.pow(config.ropeTheta(), exponent);
       }
       attentionScale = 1f;
     } else {
-      double[] d = config.ropeScaling().inverseFrequencies(dim, config.ropeTheta());
-      for (int i = 0; i < halfDim; i++) {
-        inv[i] = (float) d[i];
-      }
+      inv = config.ropeScaling().inverseFrequencies(dim, config.ropeTheta());
       attentionScale = (float) config.ropeScaling().effectiveAttentionFactor();
     }
     invFreq = manager.create(inv);
+    float[] r = new float[dim * dim];
+    for (int j = 0; j < halfDim; j++) {
+      r[(j + halfDim) * dim + j] = -1f; // out[j] = -x[j + half]
+      r[j * dim + j + halfDim] = 1f; // out[j + half] = x[j]
+    }
+    rotation = manager.create(r, new ai.djl.ndarray.types.Shape(dim, dim));
   }
 
   /** cos and sin for {@code positions [B, L]}, shaped {@code [B, L, 1, headDim]} to broadcast over heads. */
@@ -49,9 +53,6 @@ final class Rope {
 
   /** Applies the rotation to {@code x [B, L, heads, headDim]}. */
   NDArray apply(NDArray x, NDArray cos, NDArray sin) {
-    NDArray x1 = x.get(new NDIndex("..., :{}", halfDim));
-    NDArray x2 = x.get(new NDIndex("..., {}:", halfDim));
-    NDArray rotated = x2.neg().concat(x1, -1);
-    return x.mul(cos).add(rotated.mul(sin));
+    return x.mul(cos).add(x.matMul(rotation).mul(sin));
   }
 }

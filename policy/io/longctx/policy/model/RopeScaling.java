@@ -46,9 +46,10 @@ public record RopeScaling(
 
   /**
    * Inverse frequencies for a rotary dimension {@code dim} and base {@code theta}, blending interpolation and
-   * extrapolation with the linear ramp over the YaRN correction range.
+   * extrapolation with the linear ramp over the YaRN correction range. Computed step by step in float32 like
+   * transformers, so that rotary phases at long positions match the reference, not only within tolerance.
    */
-  public double[] inverseFrequencies(int dim, double theta) {
+  public float[] inverseFrequencies(int dim, double theta) {
     double low = correctionDim(betaFast, dim, theta);
     double high = correctionDim(betaSlow, dim, theta);
     if (truncate) {
@@ -60,14 +61,15 @@ public record RopeScaling(
     if (low == high) {
       high += 0.001;
     }
-    double[] inv = new double[dim / 2];
+    float span = (float) (high - low);
+    float[] inv = new float[dim / 2];
     for (int i = 0; i < inv.length; i++) {
       float posFreq = (float) Math.pow(theta, (float) (2 * i) / (float) dim);
-      double extrapolation = 1.0 / posFreq;
-      double interpolation = 1.0 / (factor * posFreq);
-      double ramp = Math.min(1.0, Math.max(0.0, (i - low) / (high - low)));
-      double extrapolationFactor = 1.0 - ramp;
-      inv[i] = interpolation * (1 - extrapolationFactor) + extrapolation * extrapolationFactor;
+      float extrapolation = 1f / posFreq;
+      float interpolation = 1f / ((float) factor * posFreq);
+      float ramp = Math.min(1f, Math.max(0f, ((float) i - (float) low) / span));
+      float extrapolationFactor = 1f - ramp;
+      inv[i] = interpolation * (1f - extrapolationFactor) + extrapolation * extrapolationFactor;
     }
     return inv;
   }

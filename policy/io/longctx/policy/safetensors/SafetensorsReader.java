@@ -106,8 +106,7 @@ public final class SafetensorsReader {
       readFully(ch, hb, 8);
       JsonNode header = JSON.readTree(new String(hb.array(), StandardCharsets.UTF_8));
       long dataStart = 8 + n;
-      for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : header.properties()) {
         if (!e.getKey().equals("__metadata__")) {
           TensorInfo info = tensorInfo(file, e.getKey(), e.getValue());
           if (dataStart + info.end() > size) {
@@ -179,9 +178,34 @@ public final class SafetensorsReader {
     if (info == null) {
       throw PolicyErrors.missingTensor(source, name);
     }
-    ByteBuffer buf = ByteBuffer.allocateDirect(Math.toIntExact(info.byteSize())).order(ByteOrder.LITTLE_ENDIAN);
+    long[] dims = info.shape().getShape();
+    long rowBytes = dims.length == 0 ? info.byteSize() : info.byteSize() / Math.max(1, dims[0]);
+    if (info.byteSize() <= blockBytes || dims.length == 0 || rowBytes == 0) {
+      return readBlock(info, 0, info.byteSize(), info.shape(), manager);
+    }
+    // Java buffers hold < 2 GiB: read large tensors (a 14B model's float32 embedding) in blocks of rows
+    long rowsPerBlock = Math.max(1, blockBytes / rowBytes);
+    ai.djl.ndarray.NDList blocks = new ai.djl.ndarray.NDList();
+    try {
+      for (long r = 0; r < dims[0]; r += rowsPerBlock) {
+        long rows = Math.min(rowsPerBlock, dims[0] - r);
+        long[] blockDims = dims.clone();
+        blockDims[0] = rows;
+        blocks.add(readBlock(info, r * rowBytes, rows * rowBytes, new Shape(blockDims), manager));
+      }
+      return ai.djl.ndarray.NDArrays.concat(blocks, 0);
+    } finally {
+      blocks.close();
+    }
+  }
+
+  /** Largest single read; package-private so tests can force block-wise reads of small tensors. */
+  static long blockBytes = 1L << 30;
+
+  private NDArray readBlock(TensorInfo info, long offset, long length, Shape shape, NDManager manager) {
+    ByteBuffer buf = ByteBuffer.allocateDirect(Math.toIntExact(length)).order(ByteOrder.LITTLE_ENDIAN);
     try (FileChannel ch = FileChannel.open(info.file(), StandardOpenOption.READ)) {
-      readFully(ch, buf, dataStart.get(info.file()) + info.begin());
+      readFully(ch, buf, dataStart.get(info.file()) + info.begin() + offset);
     } catch (IOException e) {
       throw PolicyErrors.unreadable(info.file(), e);
     }
@@ -192,7 +216,7 @@ public final class SafetensorsReader {
       type = DataType.FLOAT32;
     }
     // PyTorch wraps a direct buffer without copying: copy it so the array owns its memory.
-    try (NDArray alias = manager.create(buf, info.shape(), type)) {
+    try (NDArray alias = manager.create(buf, shape, type)) {
       return alias.duplicate();
     }
   }

@@ -1,6 +1,7 @@
 package io.longctx.policy.safetensors;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -128,7 +129,27 @@ public final class SafetensorsWriter {
     return a.getDataType().isFloating() ? floatType : a.getDataType();
   }
 
+  /** Largest single write; package-private so tests can force block-wise writes of small tensors. */
+  static long blockBytes = 1L << 30;
+
   private static void writeTensor(FileChannel ch, NDArray a, DataType t) throws IOException {
+    long[] dims = a.getShape().getShape();
+    long bytes = a.getShape().size() * t.getNumOfBytes();
+    if (bytes <= blockBytes || dims.length == 0 || dims[0] <= 1) {
+      writeBlock(ch, a, t);
+      return;
+    }
+    // Java buffers hold < 2 GiB: write large tensors in blocks of rows
+    long rowsPerBlock = Math.max(1, blockBytes / (bytes / dims[0]));
+    for (long r = 0; r < dims[0]; r += rowsPerBlock) {
+      NDIndex rows = new NDIndex().addSliceDim(r, Math.min(dims[0], r + rowsPerBlock));
+      try (NDArray block = a.get(rows)) {
+        writeBlock(ch, block, t);
+      }
+    }
+  }
+
+  private static void writeBlock(FileChannel ch, NDArray a, DataType t) throws IOException {
     if (t == DataType.BFLOAT16) {
       float[] values = a.getDataType() == DataType.FLOAT32 ? a.toFloatArray() : floats(a);
       writeFully(ch, Bfloat16.fromFloat32(values));

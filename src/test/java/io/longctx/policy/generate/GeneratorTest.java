@@ -87,6 +87,31 @@ class GeneratorTest {
   }
 
   @Test
+  void finishedRowsLeaveTheBatchWithoutChangingTheOthers() {
+    int[] base = Golden.tensor("greedy_prompt", m).toIntArray();
+    List<int[]> prompts = List.of(Arrays.copyOf(base, 32), Arrays.copyOf(base, 11), Arrays.copyOfRange(base, 3, 25),
+        Arrays.copyOfRange(base, 10, 30));
+    Generator gen = new Generator(model);
+    GenerationConfig probe = GenerationConfig.builder().setMaxNewTokens(12).optGreedy(true).build();
+    int stopA = gen.generate(List.of(prompts.get(0)), probe).get(0).tokenIds()[1];
+    int stopB = gen.generate(List.of(prompts.get(2)), probe).get(0).tokenIds()[3];
+    GenerationConfig cfg = GenerationConfig.builder().setMaxNewTokens(12).optGreedy(true).optStopTokenIds(stopA, stopB).build();
+    List<Generation> batched = gen.generate(prompts, cfg);
+    int stopped = 0;
+    for (int i = 0; i < prompts.size(); i++) {
+      Generation alone = gen.generate(List.of(prompts.get(i)), cfg).get(0);
+      Generation b = batched.get(i);
+      assertThat(b.tokenIds()).as("prompt %d", i).containsExactly(alone.tokenIds());
+      assertThat(b.finishReason()).isEqualTo(alone.finishReason());
+      for (int j = 0; j < alone.logProbs().length; j++) {
+        assertThat(b.logProbs()[j]).isCloseTo(alone.logProbs()[j], org.assertj.core.data.Offset.offset(1e-4f));
+      }
+      stopped += b.finishReason() == FinishReason.STOP && b.tokenIds().length < 12 ? 1 : 0;
+    }
+    assertThat(stopped).isGreaterThanOrEqualTo(2); // rows really left the batch early
+  }
+
+  @Test
   void seededSamplingIsReproducibleAndSeedSensitive() {
     int[] prompt = Golden.tensor("greedy_prompt", m).toIntArray();
     List<int[]> prompts = List.of(prompt, prompt, prompt);

@@ -33,7 +33,7 @@ class SamplerTest {
       System.arraycopy(LOGITS, 0, tiled, i * LOGITS.length, LOGITS.length);
     }
     NDArray logits = m.create(tiled, new Shape(N, LOGITS.length));
-    Sampler.Choice c = new Sampler(cfg, N).choose(logits);
+    Sampler.Choice c = new Sampler(cfg, N).choose(logits, java.util.stream.IntStream.range(0, N).toArray());
     int[] counts = new int[LOGITS.length];
     for (int t : c.tokens()) {
       counts[t]++;

@@ -112,4 +112,15 @@ class ScorerTest {
     return out;
   }
 
+
+  @Test
+  void outOfVocabularyIdsAreNamed() {
+    try (Qwen2Model model = Qwen2Model.load(Golden.modelDir(), Device.cpu());
+        NDManager m = model.manager().newSubManager()) {
+      PaddedBatch bad = PaddedBatch.of(List.of(new int[] {1, 2}, new int[] {3}), List.of(new int[] {4}, new int[] {5, 400}), 0);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Scorer(model).score(bad, false, m))
+          .isInstanceOf(io.longctx.policy.PolicyException.class)
+          .hasMessageContaining("sequence 1 holds token id 400");
+    }
+  }
 }

@@ -125,4 +125,40 @@ class Qwen2ModelEquivalenceTest {
     assertThat(maxAbs).isGreaterThan(0f);
     assertThat(maxDiff).isLessThanOrEqualTo(1e-4f * maxAbs);
   }
+
+  @Test
+  void prefillScoresGrowLinearlyWithLength() {
+    try (NDManager m = model.manager().newSubManager()) {
+      model.setAttentionChunk(32);
+      long[] largest = new long[2];
+      int[] lengths = {256, 512};
+      for (int i = 0; i < 2; i++) {
+        Attention.LARGEST_SCORES.set(0);
+        model.forward(ids(m, 1, lengths[i], 9)).close();
+        largest[i] = Attention.LARGEST_SCORES.get();
+        // at most heads x chunk x length scores at once, never heads x length x length
+        assertThat(largest[i]).isEqualTo((long) CONFIG.numAttentionHeads() * 32 * lengths[i]);
+      }
+      assertThat(largest[1]).isEqualTo(2 * largest[0]);
+    } finally {
+      model.setAttentionChunk(Qwen2Model.DEFAULT_ATTENTION_CHUNK);
+    }
+  }
+
+  @Test
+  void forwardAndDecodingReleaseEveryIntermediate() {
+    ai.djl.ndarray.BaseNDManager root = (ai.djl.ndarray.BaseNDManager) model.manager();
+    int rootBefore = root.getManagedArrays().size();
+    try (NDManager m = model.manager().newSubManager(); KvCache cache = model.newCache(2, 40, m)) {
+      model.forward(ids(m, 2, 8, 5), null, null, cache).close();
+      int before = ((ai.djl.ndarray.BaseNDManager) m).getManagedArrays().size();
+      for (int t = 0; t < 10; t++) {
+        try (NDArray step = ids(m, 2, 1, t)) {
+          model.forward(step, null, null, cache).close();
+        }
+      }
+      assertThat(((ai.djl.ndarray.BaseNDManager) m).getManagedArrays()).hasSize(before);
+    }
+    assertThat(root.getManagedArrays()).hasSize(rootBefore);
+  }
 }

@@ -59,4 +59,29 @@ class SafetensorsTest {
     assertThat(wide.getFloat(0)).isEqualTo(3.140625f);
     assertThat(wide.getFloat(4)).isEqualTo(-0.5f);
   }
+
+  @Test
+  void largeTensorsAreReadAndWrittenInBlocksOfRows() {
+    long readBlock = SafetensorsReader.blockBytes;
+    long writeBlock = SafetensorsWriter.blockBytes;
+    try (NDManager m = NDManager.newBaseManager()) {
+      SafetensorsReader.blockBytes = 40; // 2.5 rows of 4 float32
+      SafetensorsWriter.blockBytes = 24;
+      float[] values = new float[7 * 4];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = i * 0.5f - 3;
+      }
+      NDArray a = m.create(values, new Shape(7, 4));
+      for (DataType t : new DataType[] {DataType.FLOAT32, DataType.BFLOAT16}) {
+        Path f = dir.resolve("big-" + t + ".safetensors");
+        SafetensorsWriter.write(f, Map.of("w", a), t);
+        NDArray back = SafetensorsReader.open(f).readFloat32("w", m);
+        assertThat(back.getShape()).isEqualTo(new Shape(7, 4));
+        assertThat(back.toFloatArray()).containsExactly(values); // all exactly representable in bf16
+      }
+    } finally {
+      SafetensorsReader.blockBytes = readBlock;
+      SafetensorsWriter.blockBytes = writeBlock;
+    }
+  }
 }

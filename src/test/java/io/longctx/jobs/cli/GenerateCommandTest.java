@@ -1,0 +1,107 @@
+package io.longctx.jobs.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.longctx.policy.model.Golden;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code longctx generate} run in-process. */
+class GenerateCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path dir;
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int code = LongctxCli.execute(args);
+      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  private static int[] ints(JsonNode array) {
+    List<Integer> l = new ArrayList<>();
+    array.forEach(n -> l.add(n.asInt()));
+    return l.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  @Test
+  void greedyOutputIdsMatchReference() throws Exception {
+    int[] prompt;
+    int[] expected;
+    try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+      prompt = Golden.tensor("greedy_prompt", m).toIntArray();
+      expected = Golden.tensor("greedy_output", m).toIntArray();
+    }
+    String ids = IntStream.of(prompt).mapToObj(Integer::toString).collect(Collectors.joining(","));
+    Run r = run("generate", "--model", Golden.modelDir().toString(), "--input-ids", ids, "--max-new-tokens", "24",
+        "--greedy");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out().strip().lines().count()).isEqualTo(1);
+    JsonNode line = JSON.readTree(r.out());
+    assertThat(ints(line.get("output_ids"))).containsExactly(expected);
+    assertThat(line.get("logprobs").size()).isEqualTo(24);
+    assertThat(line.get("finish_reason").asText()).isEqualTo("length");
+    assertThat(line.has("text")).isFalse();
+  }
+
+  @Test
+  void promptTextWithTokenizerJsonInTheModelDirectory() throws Exception {
+    Path model = dir.resolve("m");
+    Files.createDirectories(model);
+    for (String f : List.of("config.json", "model.safetensors", "generation_config.json")) {
+      Files.copy(Golden.modelDir().resolve(f), model.resolve(f));
+    }
+    Files.copy(Path.of(getClass().getResource("/tokenizer/wordlevel-tokenizer.json").toURI()), model.resolve("tokenizer.json"));
+    Run r = run("generate", "--model", model.toString(), "--prompt", "the cat sat", "--max-new-tokens", "5",
+        "--temperature", "0.8", "--top-p", "0.9", "--seed", "3");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode line = JSON.readTree(r.out());
+    int[] out = ints(line.get("output_ids"));
+    assertThat(out).startsWith(10, 11, 12);
+    assertThat(line.get("text").isTextual()).isTrue();
+    Run again = run("generate", "--model", model.toString(), "--prompt", "the cat sat", "--max-new-tokens", "5",
+        "--temperature", "0.8", "--top-p", "0.9", "--seed", "3");
+    assertThat(again.out()).isEqualTo(r.out());
+  }
+
+  @Test
+  void embeddedModelWithByteTokenizer() throws Exception {
+    Run r = run("generate", "--model", "embedded", "--prompt", "hi", "--max-new-tokens", "3", "--seed", "1");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode line = JSON.readTree(r.out());
+    assertThat(ints(line.get("output_ids"))).startsWith('h', 'i').hasSizeBetween(3, 5);
+    assertThat(line.has("text")).isTrue();
+  }
+
+  @Test
+  void promptWithoutTokenizerIsAUsageError() {
+    Run r = run("generate", "--model", Golden.modelDir().toString(), "--prompt", "x", "--max-new-tokens", "2");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--prompt needs a tokenizer");
+    Run bad = run("generate", "--model", dir.toString(), "--input-ids", "1,2", "--max-new-tokens", "2");
+    assertThat(bad.code()).isEqualTo(1);
+    assertThat(bad.err()).contains("no config.json");
+  }
+}
