@@ -53,8 +53,8 @@ public final class BenchPolicyCommand extends ConfiguredCommand {
       names = "--threads",
       paramLabel = "N",
       defaultValue = "0",
-      description = "PyTorch intra-op CPU threads (0 = engine default, one per core). On a machine shared with"
-          + " other busy processes use 1: OpenMP barriers otherwise stall every op.")
+      description = "PyTorch intra-op CPU threads (default: policy.cpu-threads; 0 = one per core). On a machine"
+          + " shared with other busy processes use 1: OpenMP barriers otherwise stall every op.")
   int threads;
 
   @Option(
@@ -71,12 +71,13 @@ public final class BenchPolicyCommand extends ConfiguredCommand {
   protected int run(LongctxConfig config) throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Engine.getInstance(); // loads the native library; Devices.setCpuThreads needs it loaded
-    Devices.setCpuThreads(threads);
+    Devices.setCpuThreads(threads > 0 ? threads : config.policy().cpuThreads());
     ObjectNode header = json.createObjectNode();
     header.put("metric", "machine");
     header.put("cores", Runtime.getRuntime().availableProcessors());
     header.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
     header.put("cpu_threads", Devices.cpuThreads());
+    header.put("attention_chunk", config.policy().attentionChunk());
     header.put("load_average", loadAverage());
     // glibc keeps freed heap resident unless large blocks are mmapped; RSS then understates tensor memory
     header.put("malloc_mmap_threshold", String.valueOf(System.getenv("MALLOC_MMAP_THRESHOLD_")));
@@ -86,12 +87,14 @@ public final class BenchPolicyCommand extends ConfiguredCommand {
     emit(out, matmul, peak);
     if (model != null) {
       try (Qwen2Model m = Qwen2Model.load(model, Device.cpu())) {
+        m.setAttentionChunk(config.policy().attentionChunk());
         benchModel(out, new PolicyBenchmark(m, model.getFileName().toString()), peak);
       }
       return 0;
     }
     Qwen2Config embedded = Qwen2Config.embedded(config.policy().embedded(), ByteTokenizer.VOCAB_SIZE);
     try (Qwen2Model m = Qwen2Model.random(embedded, 0, Device.cpu())) {
+      m.setAttentionChunk(config.policy().attentionChunk());
       benchModel(out, new PolicyBenchmark(m, "embedded"), peak);
     }
     if (!Files.isRegularFile(benchConfig)) {
@@ -99,6 +102,7 @@ public final class BenchPolicyCommand extends ConfiguredCommand {
           + " root or pass --bench-config FILE.");
     }
     try (Qwen2Model m = Qwen2Model.random(Qwen2Config.read(benchConfig), 0, Device.cpu())) {
+      m.setAttentionChunk(config.policy().attentionChunk());
       benchModel(out, new PolicyBenchmark(m, "bench-model"), peak);
     }
     return 0;
