@@ -45,6 +45,10 @@ public final class PolicyLoss {
     return entropyCoef != 0;
   }
 
+  double klCoef() {
+    return klCoef;
+  }
+
   /** The loss over one batch, normalised by that batch's own mask. */
   public LossResult compute(PolicyLossInput in) {
     return compute(in, LossDenominator.of(in.mask()));

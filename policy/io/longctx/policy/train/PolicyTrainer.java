@@ -82,6 +82,9 @@ public final class PolicyTrainer implements AutoCloseable {
       throw new IllegalArgumentException(
           "Some rollouts carry reference log-probs and some do not: score all or none under the reference policy.");
     }
+    if (policyLoss.klCoef() != 0 && rollouts.stream().anyMatch(r -> r.refLogProbs() == null)) {
+      throw TrainErrors.missingReference(policyLoss.klCoef());
+    }
     List<UpdateStats> out = new ArrayList<>();
     for (int e = 0; e < epochs; e++) {
       for (int from = 0; from < rollouts.size(); from += miniBatchSize) {

@@ -99,6 +99,31 @@ class PolicyTrainerTest {
   }
 
   @Test
+  void modelScorerAgreesWithTheGenerationScorerOnRaggedBatches() {
+    try (Qwen2Model model = Qwen2Model.random(SMALL, 21, Device.cpu());
+        NDManager m = NDManager.newBaseManager()) {
+      List<Rollout> rs = rollouts(model, 5, 4);
+      List<int[]> prompts = rs.stream().map(Rollout::promptIds).toList();
+      List<int[]> responses = rs.stream().map(Rollout::responseIds).toList();
+      ResponseScorer.Scored a = new ModelResponseScorer(model).score(m, prompts, responses, true);
+      ResponseScorer.Scored b = ResponseScorer.of(new io.longctx.policy.generate.Scorer(model), 0)
+          .score(m, prompts, responses, true);
+      float[] mask = io.longctx.policy.train.internal.Padding.mask(
+          responses.stream().mapToInt(r -> r.length).toArray(), (int) a.logProbs().getShape().get(1));
+      float[] la = a.logProbs().toFloatArray();
+      float[] lb = b.logProbs().toFloatArray();
+      float[] ea = a.entropy().toFloatArray();
+      float[] eb = b.entropy().toFloatArray();
+      for (int i = 0; i < mask.length; i++) {
+        if (mask[i] > 0) {
+          assertThat(la[i]).as("log-prob %d", i).isCloseTo(lb[i], within(2e-5f));
+          assertThat(ea[i]).as("entropy %d", i).isCloseTo(eb[i], within(2e-5f));
+        }
+      }
+    }
+  }
+
+  @Test
   void sameSeedSameResultAndResumeFromSavedStateIsBitExact() throws Exception {
     float[] straight;
     try (Qwen2Model model = Qwen2Model.random(SMALL, 5, Device.cpu());
@@ -177,6 +202,10 @@ class PolicyTrainerTest {
       assertThatThrownBy(() -> t.step(List.of(nan))).hasMessageContaining("advantage is NaN");
       Rollout empty = Rollout.of(new int[] {1}, new int[] {}, new float[] {}, 1f);
       assertThatThrownBy(() -> t.step(List.of(empty))).hasMessageContaining("response is empty");
+      try (PolicyTrainer withKl =
+          trainer(model, 4, 4).optPolicyLoss(PolicyLoss.builder().optKlCoef(0.1).build()).build()) {
+        assertThatThrownBy(() -> withKl.step(ok)).hasMessageContaining("no reference log-probs");
+      }
       assertThat(flat(model)).containsExactly(before);
       assertThat(t.updates()).isZero();
     }
