@@ -146,7 +146,7 @@ public final class TrainPolicyJob {
           : RlStep.prompts(batch, attempt).join(all.select("sample_id").distinct(), "sample_id", "left_anti");
       RolloutSpec spec = new RolloutSpec(previous.checkpointPath(), new TokenizerSpec(config.policy().tokenizer()),
           config.policy().chatTemplate(), config.policy().device(), t.groupSize(), phase.maxResponseTokens(),
-          t.temperature(), t.topP(), t.topK(), t.seed() + 7919L * attempt, step);
+          t.temperature(), t.topP(), t.topK(), t.seed() + 7919L * attempt, step, config.policy().cpuThreads());
       long r0 = System.nanoTime();
       Dataset<Row> rollouts = SparkSessions.withJobGroup(spark, "rollouts", "step " + step + " rollouts",
           () -> RlStep.rollouts(prompts, spec, t.rolloutPartitions(), modelNanos));
@@ -184,6 +184,7 @@ public final class TrainPolicyJob {
       promptIds.add(ints(r.getList(0)));
       responseIds.add(ints(r.getList(1)));
     }
+    policy.useAllCores(config.policy().cpuThreads());
     // Old log-probs recomputed on the driver with the weights that sampled, before the first update (as verl).
     List<float[]> old = policy.logProbs(promptIds, responseIds, config.optim().microBatchSize());
     List<Rollout> batch = new ArrayList<>();

@@ -68,6 +68,7 @@ public final class WarmupSftJob {
     double lastLoss = Double.NaN;
     ProgressBar bar = new ProgressBar("sft " + run, (long) (sft.epochs() - previous.step()) * batches(examples));
     try (PolicyState policy = PolicyState.load(Path.of(previous.checkpointPath()), optim(), config.policy().device())) {
+      policy.useAllCores(config.policy().cpuThreads());
       for (long epoch = previous.step() + 1; epoch <= sft.epochs(); epoch++) {
         long t0 = System.nanoTime();
         List<SftExample> order = new ArrayList<>(examples);

@@ -109,6 +109,14 @@ public final class PolicyState implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Sets PyTorch's intra-op threads for the driver's optimizer work: {@code configured} when > 0, else every
+   * core (rollouts, which run as parallel tasks, set one thread per task before they start).
+   */
+  public void useAllCores(int configured) {
+    Devices.setCpuThreads(configured > 0 ? configured : Runtime.getRuntime().availableProcessors());
+  }
+
   /** Writes the weights (Hugging Face layout) and the optimizer state to {@code dir}, replacing what is there. */
   public void save(Path dir) {
     try {

@@ -28,6 +28,7 @@ final class LoadedPolicy implements AutoCloseable {
 
   /** The cached policy for {@code spec}'s checkpoint, loading it on first use in this JVM. */
   static LoadedPolicy forSpec(RolloutSpec spec) {
+    Devices.setCpuThreads(spec.cpuThreads() > 0 ? spec.cpuThreads() : 1);
     Device device = Devices.resolve(deviceFor(spec.device()));
     String key = spec.checkpointDir() + "@" + device + "#" + spec.tokenizer().value() + "#" + spec.chatTemplate();
     return CACHE.get(key, k -> new LoadedPolicy(

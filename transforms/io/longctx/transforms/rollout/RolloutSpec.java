@@ -12,6 +12,8 @@ import java.io.Serializable;
  *     task is used, else the CPU
  * @param groupSize G responses per prompt
  * @param seed with (step, sample_id, response index) it fixes every sampled token, whatever the partitioning
+ * @param cpuThreads PyTorch intra-op threads per task on a CPU executor; 0 = 1, since Spark already runs one task
+ *     per core and more threads per task oversubscribe the cores
  */
 public record RolloutSpec(
     String checkpointDir,
@@ -24,5 +26,6 @@ public record RolloutSpec(
     double topP,
     int topK,
     long seed,
-    long step)
+    long step,
+    int cpuThreads)
     implements Serializable {}

@@ -37,7 +37,7 @@ class RolloutsTest extends SparkTestBase {
   }
 
   private RolloutSpec spec(long step) {
-    return new RolloutSpec(checkpoint, new TokenizerSpec("byte"), "plain", "cpu", 3, 12, 1.0, 0.95, 0, 11L, step);
+    return new RolloutSpec(checkpoint, new TokenizerSpec("byte"), "plain", "cpu", 3, 12, 1.0, 0.95, 0, 11L, step, 1);
   }
 
   private static List<String> responses(Dataset<Row> df) {
