@@ -1,10 +1,9 @@
 package io.longctx.transforms.eval;
 
+import io.longctx.transforms.rollout.ExecutorCache;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -27,7 +26,8 @@ public final class GenerateResponses {
           .add("response_tokens", DataTypes.IntegerType, false)
           .add("finish_reason", DataTypes.StringType, false);
 
-  private static final ConcurrentMap<String, ResponseGenerator> CACHE = new ConcurrentHashMap<>();
+  /** One model per JVM: evaluating another checkpoint closes the previous one (as rollouts do). */
+  private static final ExecutorCache<ResponseGenerator> CACHE = new ExecutorCache<>();
 
   private GenerateResponses() {}
 
@@ -45,14 +45,14 @@ public final class GenerateResponses {
         Encoders.row(out));
   }
 
-  /** The cached generator for a loader, loading it on first use in this JVM. */
+  /** The cached generator for a loader, loading it on first use in this JVM (and on a change of checkpoint). */
   static ResponseGenerator cached(ResponseGenerator.Loader loader) {
-    return CACHE.computeIfAbsent(loader.cacheKey(), key -> loader.load());
+    return CACHE.get(loader.cacheKey(), key -> loader.load());
   }
 
-  /** Number of models cached in this JVM (for tests and logs). */
-  static int cachedModels() {
-    return CACHE.size();
+  /** How many models this JVM has loaded (for tests and logs). */
+  static int modelLoads() {
+    return CACHE.loads();
   }
 
   /** Per partition: batches of (prompt, sample) requests through the JVM's cached generator. */

@@ -56,11 +56,11 @@ class GenerateResponsesSparkTest extends SparkTestBase {
     }
 
     // deterministic: a second run gives the same responses, and reuses the model cached in this JVM
-    int cached = GenerateResponses.cachedModels();
+    int cached = GenerateResponses.modelLoads();
     List<Row> again = GenerateResponses.apply(prompts, loader, sampling, 64).collectAsList();
     assertThat(again).extracting(r -> r.<String>getAs("response"))
         .containsExactlyElementsOf(viaSpark.stream().map(r -> r.<String>getAs("response")).toList());
-    assertThat(GenerateResponses.cachedModels()).isEqualTo(cached);
+    assertThat(GenerateResponses.modelLoads()).isEqualTo(cached);
   }
 
   @Test
