@@ -5,6 +5,7 @@ import io.longctx.jobs.TrainPolicyJob;
 import io.longctx.jobs.WarmupSftJob;
 import io.longctx.jobs.Warehouse;
 import io.longctx.jobs.config.LongctxConfig;
+import io.longctx.jobs.report.MetricCurves;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Option;
       "Run RL steps of the curriculum (train.steps-per-invocation of them, or all when 0) and stop.",
       "Re-running with the same train.run continues from the last committed step; a run killed at any point",
       "resumes to the same state. A new run starts from the warm-up SFT checkpoint when sft.enabled and one",
-      "exists, else from policy.model. Prints one JSON line: run, first/last step, finished, checkpoint."
+      "exists, else from policy.model. Draws <warehouse>/reports/train/<run>/curves.png from the metrics table.",
+      "Prints one JSON line: run, first/last step, finished, checkpoint, curves."
     })
 public final class TrainCommand extends ConfiguredCommand {
   @Option(names = "--from", paramLabel = "DIR", description = "Start a new run from this checkpoint directory.")
@@ -35,10 +37,18 @@ public final class TrainCommand extends ConfiguredCommand {
       job.optStartCheckpoint(start);
     }
     TrainPolicyJob.Result r = job.execute();
+    Path curves = wh.dir("reports").resolve("train").resolve(r.run()).resolve("curves.png");
+    MetricCurves.write(spark.read().format("delta").load(wh.table(Warehouse.METRICS))
+        .where(org.apache.spark.sql.functions.col("run").equalTo(r.run())), CURVES, curves);
     System.out.println(JsonLine.of("run", r.run(), "first_step", r.firstStep(), "last_step", r.lastStep(),
-        "total_steps", r.totalSteps(), "finished", r.finished(), "checkpoint", r.checkpoint()));
+        "total_steps", r.totalSteps(), "finished", r.finished(), "checkpoint", r.checkpoint(),
+        "curves", curves.toString()));
     return 0;
   }
+
+  /** The training curves drawn after every invocation. */
+  static final java.util.List<String> CURVES = java.util.List.of("reward_mean", "accuracy", "kept_group_fraction",
+      "response_len_mean", "entropy", "grad_norm", "loss", "hard_samples", "time_total_s");
 
   /** The last SFT checkpoint of this run, when warm-up SFT is enabled and has run. */
   static Path sftCheckpoint(SparkSession spark, LongctxConfig config, Warehouse wh) {

@@ -50,6 +50,7 @@ public final class MetricCurves {
       }
       XYChart chart = new XYChartBuilder().width(420).height(280).title(column).xAxisTitle("step").build();
       chart.getStyler().setLegendVisible(byRun.size() > 1).setChartTitleBoxVisible(false);
+      chart.getStyler().setYAxisDecimalPattern("#,##0.###").setXAxisDecimalPattern("0");
       for (Map.Entry<String, List<double[]>> e : byRun.entrySet()) {
         double[] x = e.getValue().stream().mapToDouble(p -> p[0]).toArray();
         double[] y = e.getValue().stream().mapToDouble(p -> p[1]).toArray();

@@ -61,12 +61,20 @@ public final class RlStep {
     RewardsConfig forPhase = new RewardsConfig(
         rewards.sourceVerifiers(), rewards.judge(),
         new RewardsConfig.OverlongConfig(o.enabled(), phase.maxResponseTokens(),
-            Math.min(o.cacheLength(), phase.maxResponseTokens()), o.penaltyFactor()),
+            overlongCache(o, phase.maxResponseTokens()), o.penaltyFactor()),
         rewards.advantage());
     Dataset<Row> scored = HybridReward.score(rollouts, forPhase, judge);
     return GroupAdvantages.computeWithKept(
             scored, "sample_id", HybridReward.SHAPED_REWARD, HybridReward.REWARD, rewards.advantage())
         .localCheckpoint(true);
+  }
+
+  /**
+   * The overlong buffer for a phase's response budget: the configured share of the budget (DAPO: the last
+   * {@code cache-length / max-length} of it is penalised linearly), at least one token.
+   */
+  static int overlongCache(RewardsConfig.OverlongConfig o, int budget) {
+    return (int) Math.max(1, Math.round((double) budget * o.cacheLength() / o.maxLength()));
   }
 
   /** Per-prompt statistics for the hard-sample ledger: group mean accuracy and response count. */
