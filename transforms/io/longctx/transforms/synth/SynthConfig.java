@@ -78,7 +78,7 @@ public record SynthConfig(
         new LengthBand(600, 970, 0.33),
         new LengthBand(1110, 2000, 0.32),
         new LengthBand(2130, 2600, 0.03));
-    return new SynthConfig(42L, 2000, 200, "synth", weights, bands, 220, 1, 3.0, 2, 0.5,
+    return new SynthConfig(42L, 2000, 120, "synth", weights, bands, 220, 1, 3.0, 2, 0.5,
         List.of("sum", "difference"), 2);
   }
 
