@@ -18,8 +18,9 @@ import picocli.CommandLine.Command;
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-      "The embedded default end to end: synth -> curate -> eval(base) -> sft -> eval -> RL phase by phase with an",
-      "eval after each -> a table of held-out accuracy per length bucket and stage (stderr) and as JSON (stdout).",
+      "Run the embedded default end to end and print held-out accuracy per length bucket and stage.",
+      "Stages: synth -> curate -> eval(base) -> sft -> eval -> RL phase by phase with an eval after each; the table",
+      "goes to stderr and the summary as JSON to stdout.",
       "Each stage is resumable: re-running after an interruption continues where it stopped.",
       "The summary is also written to <warehouse>/reports/run/<train.run>/summary.json."
     })

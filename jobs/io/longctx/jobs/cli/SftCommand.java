@@ -10,9 +10,9 @@ import picocli.CommandLine.Command;
     name = "sft",
     mixinStandardHelpOptions = true,
     description = {
-      "Warm-up SFT: token NLL of verified reasoning traces given the prompt, for samples within the first",
-      "curriculum phase's cap (sft.epochs, sft.batch-size, sft.lr). One checkpoint per epoch under run",
-      "<train.run>-sft; re-running resumes at the next epoch. Prints one JSON line."
+      "Warm-up SFT on verified reasoning traces (token NLL of the trace given the prompt).",
+      "Uses samples within the first curriculum phase's cap (sft.epochs, sft.batch-size, sft.lr). One checkpoint",
+      "per epoch under run <train.run>-sft; re-running resumes at the next epoch. Prints one JSON line."
     })
 public final class SftCommand extends ConfiguredCommand {
   @Override
