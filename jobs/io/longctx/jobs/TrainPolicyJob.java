@@ -206,9 +206,13 @@ public final class TrainPolicyJob {
     m.put("kept_group_fraction", m.get("groups") > 0 ? m.get("kept_groups") / m.get("groups") : null);
     m.put("extra_batches", (double) extra);
     putUpdateStats(m, updates);
-    Dataset<Row> ledgerRows = ledger.read(spark).where(col("run").equalTo(run));
-    m.put("ledger_rows", (double) ledgerRows.count());
-    m.put("hard_samples", (double) ledgerRows.where(col("last_mean_reward").equalTo(0.0)).count());
+    Row ledgerCounts = ledger.read(spark).where(col("run").equalTo(run))
+        .agg(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)),
+            org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.when(
+                col("last_mean_reward").equalTo(0.0), org.apache.spark.sql.functions.lit(1))))
+        .first();
+    m.put("ledger_rows", (double) ledgerCounts.getLong(0));
+    m.put("hard_samples", (double) ledgerCounts.getLong(1));
     m.put("time_rollout_s", rolloutS);
     m.put("time_rollout_model_s", modelNanos.value() / 1e9);
     m.put("time_reward_s", rewardS);
