@@ -35,11 +35,14 @@ public final class SafetensorsReader {
   private final Path source;
   private final Map<String, TensorInfo> tensors;
   private final Map<Path, Long> dataStart;
+  private final Map<String, String> metadata;
 
-  private SafetensorsReader(Path source, Map<String, TensorInfo> tensors, Map<Path, Long> dataStart) {
+  private SafetensorsReader(
+      Path source, Map<String, TensorInfo> tensors, Map<Path, Long> dataStart, Map<String, String> metadata) {
     this.source = source;
     this.tensors = Collections.unmodifiableMap(tensors);
     this.dataStart = dataStart;
+    this.metadata = Collections.unmodifiableMap(metadata);
   }
 
   /**
@@ -61,14 +64,15 @@ public final class SafetensorsReader {
     }
     Map<String, TensorInfo> all = new LinkedHashMap<>();
     Map<Path, Long> starts = new LinkedHashMap<>();
+    Map<String, String> metadata = new LinkedHashMap<>();
     if (p.getFileName().toString().endsWith(".json")) {
       for (Path shard : shards(p)) {
-        starts.put(shard, readHeader(shard, all));
+        starts.put(shard, readHeader(shard, all, metadata));
       }
     } else {
-      starts.put(p, readHeader(p, all));
+      starts.put(p, readHeader(p, all, metadata));
     }
-    return new SafetensorsReader(p, all, starts);
+    return new SafetensorsReader(p, all, starts, metadata);
   }
 
   private static List<Path> shards(Path index) {
@@ -89,8 +93,11 @@ public final class SafetensorsReader {
     return List.copyOf(files);
   }
 
-  /** Parses one file's header into {@code out}; returns the absolute offset of its data section. */
-  private static long readHeader(Path file, Map<String, TensorInfo> out) {
+  /**
+   * Parses one file's header into {@code out} and its {@code __metadata__} strings into {@code metadata};
+   * returns the absolute offset of its data section.
+   */
+  private static long readHeader(Path file, Map<String, TensorInfo> out, Map<String, String> metadata) {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       if (size < 8) {
@@ -107,7 +114,9 @@ public final class SafetensorsReader {
       JsonNode header = JSON.readTree(new String(hb.array(), StandardCharsets.UTF_8));
       long dataStart = 8 + n;
       for (Map.Entry<String, JsonNode> e : header.properties()) {
-        if (!e.getKey().equals("__metadata__")) {
+        if (e.getKey().equals("__metadata__")) {
+          e.getValue().properties().forEach(m -> metadata.put(m.getKey(), m.getValue().asText()));
+        } else {
           TensorInfo info = tensorInfo(file, e.getKey(), e.getValue());
           if (dataStart + info.end() > size) {
             throw PolicyErrors.truncated(file, info.name(), dataStart + info.end(), size);
@@ -156,6 +165,11 @@ public final class SafetensorsReader {
       }
       pos += r;
     }
+  }
+
+  /** The header's {@code __metadata__} string map (of every shard, for an index). */
+  public Map<String, String> metadata() {
+    return metadata;
   }
 
   /** The file or index this reader was opened on. */

@@ -32,12 +32,21 @@ public final class SafetensorsWriter {
 
   private SafetensorsWriter() {}
 
-  /** Writes one file holding all tensors, in map order. */
+  /** Writes one file holding all tensors, in map order, with the metadata Hugging Face expects ({@code format: pt}). */
   public static void write(Path file, Map<String, NDArray> tensors, DataType floatType) {
+    write(file, tensors, floatType, Map.of("format", "pt"));
+  }
+
+  /**
+   * Writes one file holding all tensors, in map order, with {@code metadata} as the header's
+   * {@code __metadata__} string map (for example optimizer state with its step count).
+   */
+  public static void write(Path file, Map<String, NDArray> tensors, DataType floatType, Map<String, String> metadata) {
     checkFloatType(floatType);
     List<Map.Entry<String, NDArray>> entries = new ArrayList<>(tensors.entrySet());
     ObjectNode header = JSON.createObjectNode();
-    header.putObject("__metadata__").put("format", "pt");
+    ObjectNode meta = header.putObject("__metadata__");
+    metadata.forEach(meta::put);
     long offset = 0;
     for (Map.Entry<String, NDArray> e : entries) {
       DataType t = storedType(e.getValue(), floatType);
@@ -65,6 +74,11 @@ public final class SafetensorsWriter {
     }
     head.flip();
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+    } catch (IOException e) {
+      throw PolicyErrors.unwritable(file, e);
+    }
     try (FileChannel ch = FileChannel.open(
         tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
       writeFully(ch, head);

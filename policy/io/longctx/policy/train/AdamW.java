@@ -5,7 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.longctx.policy.train.internal.StateFile;
+import io.longctx.policy.PolicyException;
+import io.longctx.policy.safetensors.SafetensorsReader;
+import io.longctx.policy.safetensors.SafetensorsWriter;
+import io.longctx.policy.safetensors.TensorInfo;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -102,10 +105,10 @@ public final class AdamW implements AutoCloseable {
 
   /** Writes the step count and both moments of every parameter to a safetensors file. */
   public void save(Path file) throws IOException {
-    Map<String, StateFile.Tensor> tensors = new LinkedHashMap<>();
+    Map<String, NDArray> tensors = new LinkedHashMap<>();
     for (String name : expAvg.keySet()) {
-      tensors.put("exp_avg." + name, toTensor(expAvg.get(name)));
-      tensors.put("exp_avg_sq." + name, toTensor(expAvgSq.get(name)));
+      tensors.put("exp_avg." + name, expAvg.get(name));
+      tensors.put("exp_avg_sq." + name, expAvgSq.get(name));
     }
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("format", "longctx-adamw-v1");
@@ -113,7 +116,11 @@ public final class AdamW implements AutoCloseable {
     meta.put("betas", beta1 + "," + beta2);
     meta.put("eps", Double.toString(eps));
     meta.put("weight_decay", Double.toString(weightDecay));
-    StateFile.write(file, tensors, meta);
+    try {
+      SafetensorsWriter.write(file, tensors, DataType.FLOAT32, meta);
+    } catch (PolicyException e) {
+      throw new IOException(e.getMessage(), e);
+    }
   }
 
   /**
@@ -121,10 +128,10 @@ public final class AdamW implements AutoCloseable {
    * of {@code params} with the same shape; anything else is an error naming the tensor.
    */
   public void load(Path file, Map<String, NDArray> params) {
-    StateFile.Contents c;
+    SafetensorsReader c;
     try {
-      c = StateFile.read(file);
-    } catch (IOException e) {
+      c = SafetensorsReader.open(file);
+    } catch (PolicyException e) {
       throw TrainErrors.unreadableState(file, e.getMessage());
     }
     if (!"longctx-adamw-v1".equals(c.metadata().get("format")) || c.metadata().get("step") == null) {
@@ -132,7 +139,7 @@ public final class AdamW implements AutoCloseable {
     }
     Map<String, NDArray> m = new LinkedHashMap<>();
     Map<String, NDArray> v = new LinkedHashMap<>();
-    for (Map.Entry<String, StateFile.Tensor> e : c.tensors().entrySet()) {
+    for (Map.Entry<String, TensorInfo> e : c.tensors().entrySet()) {
       String key = e.getKey();
       boolean first = key.startsWith("exp_avg.");
       String name = key.substring(first ? "exp_avg.".length() : "exp_avg_sq.".length());
@@ -140,12 +147,12 @@ public final class AdamW implements AutoCloseable {
       if (p == null || !(first || key.startsWith("exp_avg_sq."))) {
         throw TrainErrors.stateMismatch(file, "tensor " + key + " matches no parameter of the model");
       }
-      Shape shape = new Shape(e.getValue().shape());
+      Shape shape = e.getValue().shape();
       if (!shape.equals(p.getShape())) {
         throw TrainErrors.stateMismatch(
             file, "tensor " + key + " has shape " + shape + " but the parameter has " + p.getShape());
       }
-      NDArray a = manager.create(e.getValue().data(), shape).toDevice(p.getDevice(), false);
+      NDArray a = readFloat32(c, file, key).toDevice(p.getDevice(), false);
       NDScope.unregister(a);
       (first ? m : v).put(name, a);
     }
@@ -161,8 +168,12 @@ public final class AdamW implements AutoCloseable {
     step = Long.parseLong(c.metadata().get("step"));
   }
 
-  private static StateFile.Tensor toTensor(NDArray a) {
-    return new StateFile.Tensor(a.getShape().getShape(), a.toFloatArray());
+  private NDArray readFloat32(SafetensorsReader reader, Path file, String key) {
+    try {
+      return reader.readFloat32(key, manager);
+    } catch (PolicyException e) {
+      throw TrainErrors.unreadableState(file, e.getMessage());
+    }
   }
 
   @Override

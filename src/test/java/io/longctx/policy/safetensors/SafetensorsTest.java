@@ -46,6 +46,24 @@ class SafetensorsTest {
   }
 
   @Test
+  void metadataRoundTripsAndDefaultsToPt() throws Exception {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Map<String, NDArray> t = Map.of("w", m.create(new float[] {1f, 2f}));
+      Path plain = dir.resolve("plain.safetensors");
+      SafetensorsWriter.write(plain, t, DataType.FLOAT32);
+      assertThat(SafetensorsReader.open(plain).metadata()).containsExactly(Map.entry("format", "pt"));
+      Map<String, String> meta = new LinkedHashMap<>();
+      meta.put("format", "longctx-adamw-v1");
+      meta.put("step", "42");
+      Path state = dir.resolve("sub/state.safetensors");
+      SafetensorsWriter.write(state, t, DataType.FLOAT32, meta);
+      SafetensorsReader r = SafetensorsReader.open(state);
+      assertThat(r.metadata()).isEqualTo(meta);
+      assertThat(r.readFloat32("w", m).toFloatArray()).containsExactly(1f, 2f);
+    }
+  }
+
+  @Test
   void bfloat16RoundsToNearestEven() {
     assertThat(Bfloat16.narrow(1.0f)).isEqualTo((short) 0x3F80);
     assertThat(Bfloat16.narrow(-2.0f)).isEqualTo((short) 0xC000);
