@@ -15,6 +15,7 @@ import io.longctx.policy.tokenizer.TokenizerSpec;
 import io.longctx.policy.train.OptimConfig;
 import io.longctx.policy.train.SftExample;
 import io.longctx.policy.train.UpdateStats;
+import io.longctx.transforms.PromptTemplate;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,8 +63,9 @@ public final class WarmupSftJob {
         : commitStart(tables, checkpoints, run);
     List<SftExample> examples = examples(previous.samplesVersion());
     if (examples.isEmpty()) {
-      throw new IllegalStateException("No samples with a reasoning trace fit the first phase's cap of "
-          + config.curriculum().phases().get(0).maxInputTokens() + " tokens: nothing to fine-tune on.");
+      throw new IllegalStateException("No samples with a reasoning trace fit the SFT cap of "
+          + config.sft().cap(config.curriculum()) + " tokens (sft.max-input-tokens, 0 = the first phase's cap):"
+          + " nothing to fine-tune on.");
     }
     double lastLoss = Double.NaN;
     ProgressBar bar = new ProgressBar("sft " + run, (long) (sft.epochs() - previous.step()) * batches(examples));
@@ -112,9 +114,9 @@ public final class WarmupSftJob {
     return r;
   }
 
-  /** Traces of samples within the first phase's cap, tokenised; sorted by sample id for determinism. */
+  /** Traces of samples within the SFT cap, tokenised; sorted by sample id for determinism. */
   private List<SftExample> examples(long samplesVersion) {
-    int cap = config.curriculum().phases().get(0).maxInputTokens();
+    int cap = config.sft().cap(config.curriculum());
     List<Row> rows = spark.read().format("delta").option("versionAsOf", samplesVersion)
         .load(warehouse.table(Warehouse.SAMPLES))
         .where(col("trace").isNotNull().and(col("prompt_tokens").leq(cap)))
@@ -127,13 +129,26 @@ public final class WarmupSftJob {
     try (Tokenizer tok = new TokenizerSpec(config.policy().tokenizer()).open()) {
       int stop = tok.stopTokenIds()[0];
       for (Row r : rows.subList(0, max)) {
-        int[] response = tok.encode(r.getString(2));
+        String rendered = template.render(r.getString(1));
+        int cut = config.sft().questionLoss() ? tailStart(rendered, r.getString(1)) : rendered.length();
+        int[] response = tok.encode(rendered.substring(cut) + r.getString(2));
         int[] withStop = Arrays.copyOf(response, response.length + 1);
         withStop[response.length] = stop;
-        out.add(new SftExample(tok.encode(template.render(r.getString(1))), withStop));
+        out.add(new SftExample(tok.encode(rendered.substring(0, cut)), withStop));
       }
     }
     return out;
+  }
+
+  /**
+   * Where the text after the document starts in the rendered prompt ({@code sft.question-loss}): the end of the
+   * {@code </text>} block, or the whole prompt's end when it has none (nothing then moves into the target).
+   */
+  static int tailStart(String rendered, String prompt) {
+    return PromptTemplate.recover(prompt)
+        .map(parts -> rendered.lastIndexOf(parts.tail()))
+        .filter(i -> i >= 0)
+        .orElse(rendered.length());
   }
 
   private int batches(List<SftExample> examples) {

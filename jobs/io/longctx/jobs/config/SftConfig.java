@@ -1,6 +1,7 @@
 package io.longctx.jobs.config;
 
 import io.longctx.common.Check;
+import io.longctx.curriculum.CurriculumConfig;
 
 /**
  * The {@code sft} config section: warm-up supervised fine-tuning on verified reasoning traces whose prompts fit
@@ -8,11 +9,24 @@ import io.longctx.common.Check;
  *
  * @param enabled the "no SFT" ablation switches it off: RL then starts from the initial model
  * @param maxSamples cap on the number of traces used (0 = all)
+ * @param questionLoss also train on the prompt text after the document (question and answer format), not only
+ *     the trace: a model trained from scratch learns to copy the asked entity from the document sooner. Off in
+ *     the paper's setting (a pretrained model needs no such help)
+ * @param maxInputTokens prompt-length cap of the SFT samples; 0 (the paper) = the first curriculum phase's cap. A
+ *     model trained from scratch has never seen longer positions, so the embedded default fine-tunes on every
+ *     length it will be evaluated on
  */
-public record SftConfig(boolean enabled, int epochs, int batchSize, double lr, int warmupSteps, int maxSamples) {
+public record SftConfig(
+    boolean enabled, int epochs, int batchSize, double lr, int warmupSteps, int maxSamples, boolean questionLoss,
+    int maxInputTokens) {
 
   public static SftConfig defaults() {
-    return new SftConfig(true, 3, 128, 5e-6, 0, 0);
+    return new SftConfig(true, 3, 128, 5e-6, 0, 0, false, 0);
+  }
+
+  /** The prompt-length cap of the SFT samples: {@code max-input-tokens}, or the first phase's cap when it is 0. */
+  public int cap(CurriculumConfig curriculum) {
+    return maxInputTokens > 0 ? maxInputTokens : curriculum.phases().get(0).maxInputTokens();
   }
 
   public void validate() {
@@ -21,5 +35,6 @@ public record SftConfig(boolean enabled, int epochs, int batchSize, double lr, i
     Check.positive("sft.lr", lr);
     Check.nonNegative("sft.warmup-steps", warmupSteps);
     Check.nonNegative("sft.max-samples", maxSamples);
+    Check.nonNegative("sft.max-input-tokens", maxInputTokens);
   }
 }

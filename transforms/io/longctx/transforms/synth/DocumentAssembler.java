@@ -19,7 +19,7 @@ final class DocumentAssembler {
 
   private DocumentAssembler() {}
 
-  static Document assemble(SplittableRandom rng, Draft draft) {
+  static Document assemble(SplittableRandom rng, Draft draft, boolean fillerNumbers) {
     int used = 0;
     for (Draft.Item item : draft.anchored) {
       used += item.text().length() + 2;
@@ -30,7 +30,7 @@ final class DocumentAssembler {
     List<String> fillers = new ArrayList<>();
     int misses = 0;
     while (misses < FIT_ATTEMPTS) {
-      String s = Filler.sentence(rng);
+      String s = Filler.sentence(rng, fillerNumbers);
       if (used + s.length() + 1 > draft.targetDocChars) {
         misses++; // near the target, try shorter sentences before giving up
         continue;

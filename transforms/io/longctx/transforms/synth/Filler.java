@@ -17,9 +17,38 @@ final class Filler {
   };
   private static final int TEMPLATES = 8;
 
-  private Filler() {}
+  /** Words that stand in for counts and years when filler carries no digits. */
+  private static final String[] COUNTS = {
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty", "forty",
+    "many", "several", "a few", "a dozen", "some"
+  };
+  private static final String[] TIMES = {
+    "the spring", "the summer", "the autumn", "the winter", "that year", "the old days", "the dry season",
+    "the rainy season"
+  };
 
+  /** A filler sentence with digits in it. */
   static String sentence(SplittableRandom rng) {
+    return sentence(rng, true);
+  }
+
+  /**
+   * A filler sentence; without {@code numbers} its counts and years are words, so that a document's only digits
+   * are those of its facts.
+   */
+  static String sentence(SplittableRandom rng, boolean numbers) {
+    return new Filler(rng, numbers).next();
+  }
+
+  private final SplittableRandom rng;
+  private final boolean numbers;
+
+  private Filler(SplittableRandom rng, boolean numbers) {
+    this.rng = rng;
+    this.numbers = numbers;
+  }
+
+  private String next() {
     switch (rng.nextInt(TEMPLATES)) {
       case 0:
         return "In " + year(rng) + ", " + name(rng) + " met " + name(rng) + " at the " + place(rng) + " of "
@@ -42,23 +71,23 @@ final class Filler {
     }
   }
 
-  private static String name(SplittableRandom rng) {
+  private String name(SplittableRandom rng) {
     return Lexicon.fillerName(rng);
   }
 
-  private static String place(SplittableRandom rng) {
+  private String place(SplittableRandom rng) {
     return Lexicon.pick(rng, PLACES);
   }
 
-  private static String goods(SplittableRandom rng) {
+  private String goods(SplittableRandom rng) {
     return Lexicon.pick(rng, GOODS);
   }
 
-  private static int num(SplittableRandom rng) {
-    return 2 + rng.nextInt(998);
+  private String num(SplittableRandom rng) {
+    return numbers ? Integer.toString(2 + rng.nextInt(998)) : Lexicon.pick(rng, COUNTS);
   }
 
-  private static int year(SplittableRandom rng) {
-    return 1900 + rng.nextInt(130);
+  private String year(SplittableRandom rng) {
+    return numbers ? Integer.toString(1900 + rng.nextInt(130)) : Lexicon.pick(rng, TIMES);
   }
 }

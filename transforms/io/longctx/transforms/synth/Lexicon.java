@@ -50,11 +50,19 @@ final class Lexicon {
   /** Fresh fact entities and values for one record; nothing it returns repeats within the record. */
   static final class Pool {
     private final SplittableRandom rng;
+    private final int lowestValue;
     private final Set<String> names = new HashSet<>();
     private final Set<Integer> values = new HashSet<>();
 
+    /** A pool of four-digit values. */
     Pool(SplittableRandom rng) {
+      this(rng, 4);
+    }
+
+    /** A pool of {@code digits}-digit values (1-4; one digit means 1-9). */
+    Pool(SplittableRandom rng, int digits) {
       this.rng = rng;
+      this.lowestValue = digits == 1 ? 1 : (int) Math.pow(10, digits - 1);
     }
 
     /** A fresh three-syllable entity name. */
@@ -85,10 +93,14 @@ final class Lexicon {
       return name();
     }
 
-    /** A fresh four-digit value. */
+    /** A fresh value of the pool's width (four digits by default). */
     int value() {
+      int span = lowestValue == 1 ? 9 : 9 * lowestValue;
+      if (values.size() >= span) {
+        throw new IllegalStateException("all " + span + " values of this width are used in one record");
+      }
       while (true) {
-        int v = 1000 + rng.nextInt(9000);
+        int v = lowestValue + rng.nextInt(span);
         if (values.add(v)) {
           return v;
         }

@@ -2,7 +2,8 @@ package io.longctx.transforms.synth;
 
 /**
  * Single-fact retrieval: {@code The code of Karomi is 4821.} hidden at a random position; the question names
- * the entity and the relation, so the answer is the value that follows the name (induction-head friendly).
+ * the entity and the relation, so the answer is the value that follows the name (induction-head friendly). The
+ * trace quotes the fact sentence verbatim.
  */
 final class RetrievalTask {
   private RetrievalTask() {}
@@ -16,7 +17,9 @@ final class RetrievalTask {
     double position = ctx.rng.nextDouble();
     d.anchor(Draft.Item.sentence(Draft.fact(relation, entity, value)), position);
     d.answer = Integer.toString(value);
-    d.trace = Draft.answerTrace(entity + " " + relation + " " + value + ".", d.answer);
+    // the reasoning quotes the fact as the document states it, so the value follows "of <Entity> is" as it does
+    // there: copying it is a plain induction step
+    d.trace = Draft.answerTrace(Draft.fact(relation, entity, value), d.answer);
     for (int i = 0; i < distractors; i++) {
       d.distractors.add(Draft.Item.sentence(distractor(ctx, relation, entity, value, i)));
     }

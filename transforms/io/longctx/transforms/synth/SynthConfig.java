@@ -11,6 +11,10 @@ import java.util.Map;
  * the easy setting the embedded small model can learn; every difficulty knob can be raised from the YAML file
  * or with {@code --set synth.KEY=VALUE}.
  *
+ * @param valueDigits digits of a retrieval value (1-4; 4 = {@code 1000..9999}, 1 = {@code 1..9}); fewer digits
+ *     make the embedded model's copy task shorter (below 3 requires distractor-similarity 0)
+ * @param fillerNumbers whether filler sentences carry numbers; without them the retrieval value is the only number
+ *     in the document
  * @param seed the generator seed; the same seed and config always produce byte-identical records
  * @param samples how many training records to generate ({@code <output>/train.jsonl})
  * @param heldoutSamples how many held-out records to generate from a disjoint seed stream
@@ -46,7 +50,9 @@ public record SynthConfig(
     int hops,
     double hopDistance,
     List<String> docmathOps,
-    int docmathTerms) {
+    int docmathTerms,
+    int valueDigits,
+    boolean fillerNumbers) {
 
   /** The operation names {@code synth.docmath-ops} accepts. */
   public static final List<String> DOCMATH_OPS = List.of("sum", "difference", "ratio", "percent-change");
@@ -79,7 +85,7 @@ public record SynthConfig(
         new LengthBand(1110, 2000, 0.32),
         new LengthBand(2130, 2600, 0.03));
     return new SynthConfig(42L, 2000, 120, "synth", weights, bands, 220, 1, 3.0, 2, 0.5,
-        List.of("sum", "difference"), 2);
+        List.of("sum", "difference"), 2, 4, true);
   }
 
   public void validate() {
@@ -100,6 +106,12 @@ public record SynthConfig(
       Check.oneOf("synth.docmath-ops[" + i + "]", docmathOps.get(i), DOCMATH_OPS);
     }
     Check.range("synth.docmath-terms", docmathTerms, 2, 4);
+    Check.range("synth.value-digits", valueDigits, 1, 4);
+    if (valueDigits < 3 && distractorSimilarity > 0) {
+      throw new ConfigException("synth.value-digits", "is " + valueDigits + ", but values of fewer than 3 digits"
+          + " cannot stay distinct within a record that has distractor facts; set synth.distractor-similarity: 0"
+          + " or value-digits >= 3");
+    }
   }
 
   private void validateWeights() {

@@ -61,7 +61,7 @@ public final class SynthGenerator {
       case RETRIEVAL -> RetrievalTask.draft(ctx);
       case LONG_TOC_CHOICES -> ChoiceTask.draft(ctx);
     };
-    DocumentAssembler.Document doc = DocumentAssembler.assemble(rng, draft);
+    DocumentAssembler.Document doc = DocumentAssembler.assemble(rng, draft, config.fillerNumbers());
     String id = "synth-" + split.label() + "-" + String.format(Locale.ROOT, "%06d", index);
     return new SynthRecord(id, doc.text(), draft.question, draft.answer, task.source(), draft.trace,
         task.shortName(), difficulty(draft, doc, bandIndex, target));

@@ -12,7 +12,7 @@ final class TaskContext {
 
   TaskContext(SplittableRandom rng, SynthConfig config, int targetPromptBytes) {
     this.rng = rng;
-    this.pool = new Lexicon.Pool(rng);
+    this.pool = new Lexicon.Pool(rng, config.valueDigits());
     this.config = config;
     this.targetPromptBytes = targetPromptBytes;
   }

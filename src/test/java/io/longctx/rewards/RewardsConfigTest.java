@@ -18,8 +18,14 @@ class RewardsConfigTest {
   }
 
   @Test
-  void localYamlMatchesTheDefaults() {
-    assertThat(load(Map.of()).rewards()).isEqualTo(RewardsConfig.defaults());
+  void localYamlMatchesTheDefaultsButScoresOneDigitRetrievalNumerically() {
+    RewardsConfig local = load(Map.of()).rewards();
+    Map<String, String> verifiers = new java.util.LinkedHashMap<>(RewardsConfig.defaults().sourceVerifiers());
+    verifiers.put("synth_retrieval", "docmath");
+    assertThat(local.sourceVerifiers()).isEqualTo(verifiers);
+    assertThat(local.judge()).isEqualTo(RewardsConfig.defaults().judge());
+    assertThat(local.overlong()).isEqualTo(RewardsConfig.defaults().overlong());
+    assertThat(local.advantage()).isEqualTo(RewardsConfig.defaults().advantage());
   }
 
   @Test

@@ -25,7 +25,7 @@ class ConfigLoaderTest {
   void shippedLocalConfigLoadsAndValidates() {
     LongctxConfig c = ConfigLoader.load(Path.of("conf/local.yaml"));
     assertThat(c.spark().master()).isEqualTo("local[2]");
-    assertThat(c.curate().buckets()).containsExactly(512, 1024, 2048);
+    assertThat(c.curate().buckets()).containsExactly(320, 512, 1024);
   }
 
   @Test

@@ -34,8 +34,7 @@ class SynthCommandTest {
 
   @Test
   void writesTrainAndHeldoutAndPrintsASummary() throws Exception {
-    String stdout = run(0, "synth", "--warehouse", warehouse.toString(),
-        "--set", "synth.samples=300", "--set", "synth.heldout-samples=40");
+    String stdout = run(0, fullMix());
     JsonNode summary = JSON.readTree(stdout);
     Path train = warehouse.resolve("synth/train.jsonl");
     Path heldout = warehouse.resolve("synth/heldout.jsonl");
@@ -75,9 +74,17 @@ class SynthCommandTest {
 
     // same command again: byte-identical output
     byte[] before = Files.readAllBytes(train);
-    run(0, "synth", "--warehouse", warehouse.toString(),
-        "--set", "synth.samples=300", "--set", "synth.heldout-samples=40");
+    run(0, fullMix());
     assertThat(Files.readAllBytes(train)).isEqualTo(before);
+  }
+
+  /** {@code synth} with the full task mix (conf/local.yaml trains on retrieval alone). */
+  private String[] fullMix() {
+    return new String[] {"synth", "--warehouse", warehouse.toString(),
+        "--set", "synth.samples=300", "--set", "synth.heldout-samples=40",
+        "--set", "synth.task-weights={synth_docmath: 0.25, synth_multihop: 0.25, synth_retrieval: 0.3,"
+            + " synth_long_toc_choices: 0.2}",
+        "--set", "synth.length-bands=[{min: 300, max: 470, share: 0.5}, {min: 600, max: 970, share: 0.5}]"};
   }
 
   @Test

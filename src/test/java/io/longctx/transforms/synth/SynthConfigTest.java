@@ -12,9 +12,26 @@ import org.junit.jupiter.api.Test;
 class SynthConfigTest {
 
   @Test
-  void shippedLocalConfigIsTheEasyDefault() {
+  void shippedLocalConfigIsTheSettingTheEmbeddedModelLearns() {
     SynthConfig fromFile = ConfigLoader.load(Path.of("conf/local.yaml")).synth();
-    assertThat(fromFile).isEqualTo(SynthConfig.defaults());
+    assertThat(fromFile.taskWeights()).containsEntry(SynthTask.RETRIEVAL.source(), 1.0)
+        .containsEntry(SynthTask.DOCMATH.source(), 0.0).containsEntry(SynthTask.MULTIHOP.source(), 0.0)
+        .containsEntry(SynthTask.LONG_TOC_CHOICES.source(), 0.0);
+    assertThat(fromFile.distractorSimilarity()).isZero();
+    assertThat(fromFile.valueDigits()).isEqualTo(1);
+    assertThat(fromFile.fillerNumbers()).isFalse();
+    SynthConfig d = SynthConfig.defaults();
+    assertThat(d.valueDigits()).isEqualTo(4);
+    assertThat(d.fillerNumbers()).isTrue();
+  }
+
+  @Test
+  void shortValuesNeedDocumentsWithoutDistractorFacts() {
+    assertThatThrownBy(() -> ConfigLoader.load(Path.of("conf/local.yaml"),
+        Map.of("synth.value-digits", "1", "synth.distractor-similarity", "1")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'synth.value-digits'")
+        .hasMessageContaining("distractor-similarity: 0");
   }
 
   @Test
@@ -22,6 +39,7 @@ class SynthConfigTest {
     SynthConfig c = ConfigLoader.load(Path.of("conf/local.yaml"), Map.of(
         "synth.hops", "3",
         "synth.distractor-similarity", "2",
+        "synth.value-digits", "4",
         "synth.docmath-ops", "[ratio, percent-change]",
         "synth.length-bands", "[{min: 700, max: 900, share: 1}]")).synth();
     assertThat(c.hops()).isEqualTo(3);
@@ -42,6 +60,7 @@ class SynthConfigTest {
     expectBad("synth.length-bands", "[{min: 900, max: 700, share: 1}]", "synth.length-bands[0].max", ">= synth.length-bands[0].min (900)");
     expectBad("synth.length-bands", "[]", "synth.length-bands", "at least one");
     expectBad("synth.heldout-samples", "0", "synth.heldout-samples", "> 0");
+    expectBad("synth.value-digits", "5", "synth.value-digits", "[1.0, 4.0]");
   }
 
   @Test

@@ -167,4 +167,33 @@ class SynthKnobsTest {
         chars / 1e6, seconds, 10_000 / seconds);
     assertThat(seconds).isLessThan(20);
   }
+
+  @Test
+  void oneDigitValuesWithWordFillerLeaveTheAnswerTheOnlyDigitAndTheTraceQuotesTheFact() {
+    SynthConfig c = SynthTestConfigs.values(SynthTestConfigs.only(SynthTestConfigs.defaults(), SynthTask.RETRIEVAL),
+        0, 1, false);
+    int[] perDigit = new int[10];
+    for (SynthRecord r : generate(c, 400)) {
+      assertThat(r.answer()).matches("[1-9]");
+      assertThat(r.context().replaceAll("[^0-9]", "")).as(r.id()).isEqualTo(r.answer());
+      String fact = r.trace().substring("<think>\n".length(), r.trace().indexOf("\n</think>"));
+      assertThat(fact).matches("The (code|room|badge) of [A-Z][a-z]{5} is [1-9]\\.");
+      assertThat(r.context()).as(r.id()).contains(fact);
+      assertThat(r.trace()).endsWith("Therefore, the answer is " + r.answer() + ".");
+      perDigit[Integer.parseInt(r.answer())]++;
+    }
+    for (int d = 1; d <= 9; d++) {
+      assertThat(perDigit[d]).as("records with value %d", d).isBetween(20, 70);
+    }
+  }
+
+  @Test
+  void defaultsKeepFourDigitValuesAndNumbersInFiller() {
+    SynthConfig c = SynthTestConfigs.only(SynthTestConfigs.defaults(), SynthTask.RETRIEVAL);
+    long withFillerNumbers = generate(c, 100).stream()
+        .filter(r -> r.answer().matches("[1-9][0-9]{3}"))
+        .filter(r -> r.context().replace(r.answer(), "").matches("(?s).*[0-9].*"))
+        .count();
+    assertThat(withFillerNumbers).isGreaterThan(90);
+  }
 }
