@@ -144,7 +144,7 @@ class DatabricksBundleTest {
       }
     }
     assertThat(problems).as(String.join("\n", problems)).isEmpty();
-    assertThat(checked).isEqualTo(6);
+    assertThat(checked).isEqualTo(7);
   }
 
   @Test
@@ -218,13 +218,24 @@ class DatabricksBundleTest {
 
   @Test
   void theTrainTaskSetsTheNightlyStepBudget() {
-    JsonNode train = jobs.get("longctx_train").get("tasks").get(0);
-    List<String> args = parameters(train);
-    ParseResult sub = new CommandLine(new LongctxCli()).parseArgs(args.toArray(new String[0])).subcommand();
-    Map<String, String> sets = sub.matchedOptionValue("--set", Map.of());
-    LongctxConfig config = ConfigLoader.load(null, sets);
-    assertThat(config.train().stepsPerInvocation()).isEqualTo(Integer.parseInt(defaults.get("train_steps_per_night")));
-    assertThat(config.train().run()).isEqualTo(defaults.get("run_name"));
+    for (String key : List.of("sft", "train")) {
+      JsonNode task = null;
+      for (JsonNode t : jobs.get("longctx_train").get("tasks")) {
+        if (t.get("task_key").asText().equals(key)) {
+          task = t;
+        }
+      }
+      ParseResult sub =
+          new CommandLine(new LongctxCli()).parseArgs(parameters(task).toArray(new String[0])).subcommand();
+      assertThat(sub.commandSpec().name()).isEqualTo(key);
+      LongctxConfig config = ConfigLoader.load(null, sub.matchedOptionValue("--set", Map.of()));
+      // sft writes run <run>-sft, which a new train run of the same train.run starts from
+      assertThat(config.train().run()).as(key).isEqualTo(defaults.get("run_name"));
+      if (key.equals("train")) {
+        assertThat(config.train().stepsPerInvocation())
+            .isEqualTo(Integer.parseInt(defaults.get("train_steps_per_night")));
+      }
+    }
   }
 
   @Test
