@@ -129,7 +129,7 @@ for name in ["warehouse", "run"]:
 # MAGIC %md
 # MAGIC ## What the run has seen
 # MAGIC Per bucket: curated samples, and how many of them the training run `run` has rolled out (fresh or as a
-# MAGIC retrospective pick), from the `rollouts` table.
+# MAGIC retrospective pick), from the `rollouts` table (which exists once a training step has run).
 
 # COMMAND ----------
 
