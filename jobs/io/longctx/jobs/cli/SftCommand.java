@@ -11,12 +11,17 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = {
       "Warm-up SFT on verified reasoning traces (token NLL of the trace given the prompt).",
-      "Uses samples within the first curriculum phase's cap (sft.epochs, sft.batch-size, sft.lr). One checkpoint",
-      "per epoch under run <train.run>-sft; re-running resumes at the next epoch. Prints one JSON line."
+      "Uses samples within sft.max-input-tokens (0 = the first curriculum phase's cap; sft.epochs, sft.batch-size,",
+      "sft.lr). One checkpoint per epoch under run <train.run>-sft; re-running resumes at the next epoch.",
+      "With sft.enabled: false (the no-SFT ablation) it does nothing. Prints one JSON line."
     })
 public final class SftCommand extends ConfiguredCommand {
   @Override
   protected int run(LongctxConfig config) throws Exception {
+    if (!config.sft().enabled()) {
+      System.out.println(JsonLine.of("run", WarmupSftJob.runId(config), "skipped", "sft.enabled is false"));
+      return 0;
+    }
     WarmupSftJob.Result r =
         new WarmupSftJob(SparkSessions.getOrCreate(config.spark()), config, warehouse()).execute();
     System.out.println(JsonLine.of("run", r.run(), "examples", r.examples(), "epochs", r.lastEpoch(),
