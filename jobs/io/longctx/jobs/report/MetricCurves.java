@@ -25,7 +25,21 @@ public final class MetricCurves {
     System.setProperty("java.awt.headless", "true");
   }
 
+  /** Pixel size of one small chart of the grid; the PNG is {@code columns * WIDTH} by {@code rows * HEIGHT}. */
+  public static final int WIDTH = 420;
+
+  public static final int HEIGHT = 280;
+
+  /** Charts per row of the grid (fewer when fewer charts are drawn). */
+  public static final int COLUMNS = 3;
+
   private MetricCurves() {}
+
+  /** The {width, height} of the PNG that {@link #write} draws for {@code charts} charts. */
+  public static int[] size(int charts) {
+    int cols = Math.min(COLUMNS, charts);
+    return new int[] {cols * WIDTH, ((charts + cols - 1) / cols) * HEIGHT};
+  }
 
   /**
    * @param metrics a table with {@code run}, {@code step} and the metric columns (numeric); it is small (one
@@ -48,7 +62,7 @@ public final class MetricCurves {
       if (byRun.isEmpty()) {
         continue;
       }
-      XYChart chart = new XYChartBuilder().width(420).height(280).title(column).xAxisTitle("step").build();
+      XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(column).xAxisTitle("step").build();
       chart.getStyler().setLegendVisible(byRun.size() > 1).setChartTitleBoxVisible(false);
       chart.getStyler().setYAxisDecimalPattern("#,##0.###").setXAxisDecimalPattern("0");
       for (Map.Entry<String, List<double[]>> e : byRun.entrySet()) {
@@ -63,7 +77,7 @@ public final class MetricCurves {
     if (charts.isEmpty()) {
       throw new IllegalArgumentException("No values to draw in columns " + columns);
     }
-    int cols = Math.min(3, charts.size());
+    int cols = Math.min(COLUMNS, charts.size());
     int gridRows = (charts.size() + cols - 1) / cols;
     Files.createDirectories(png.toAbsolutePath().getParent());
     String base = png.toString().endsWith(".png") ? png.toString().substring(0, png.toString().length() - 4) : png.toString();
