@@ -79,8 +79,7 @@ final class EvalStages {
       for (int i = 2; !labels.add(unique); i++) {
         unique = label + " #" + i;
       }
-      String phase = commit == null || commit.<Integer>getAs("phase") == 0 ? ""
-          : commit.<Integer>getAs("phase") + " (" + commit.<String>getAs("phase_name") + ")";
+      String phase = phase(commit);
       stages.add(new Stage(evalRun, checkpoint, unique, phase));
       stage = when(col("run").equalTo(evalRun).and(col("checkpoint").equalTo(checkpoint)), lit(unique))
           .otherwise(stage);
@@ -99,6 +98,18 @@ final class EvalStages {
       }
     }
     return out;
+  }
+
+  /** "2 (long)" for an RL step, "warm-up SFT" for an SFT epoch, "" when the checkpoint is not a commit. */
+  private static String phase(Row commit) {
+    if (commit == null) {
+      return "";
+    }
+    return switch (commit.<String>getAs("kind")) {
+      case "rl" -> commit.<Integer>getAs("phase") + " (" + commit.<String>getAs("phase_name") + ")";
+      case "sft" -> "warm-up SFT";
+      default -> "";
+    };
   }
 
   private static String label(ReportContext ctx, String evalRun, String checkpoint, Row commit) {

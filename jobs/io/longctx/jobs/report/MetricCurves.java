@@ -1,5 +1,8 @@
 package io.longctx.jobs.report;
 
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +13,7 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
-import org.knowm.xchart.BitmapEncoder;
+import javax.imageio.ImageIO;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -77,11 +80,21 @@ public final class MetricCurves {
     if (charts.isEmpty()) {
       throw new IllegalArgumentException("No values to draw in columns " + columns);
     }
+    int[] size = size(charts.size());
     int cols = Math.min(COLUMNS, charts.size());
-    int gridRows = (charts.size() + cols - 1) / cols;
+    // painted by hand: BitmapEncoder's grid needs exactly rows x columns charts, the last row may be short
+    BufferedImage image = new BufferedImage(size[0], size[1], BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, size[0], size[1]);
+    for (int i = 0; i < charts.size(); i++) {
+      Graphics2D cell = (Graphics2D) g.create((i % cols) * WIDTH, (i / cols) * HEIGHT, WIDTH, HEIGHT);
+      charts.get(i).paint(cell, WIDTH, HEIGHT);
+      cell.dispose();
+    }
+    g.dispose();
     Files.createDirectories(png.toAbsolutePath().getParent());
-    String base = png.toString().endsWith(".png") ? png.toString().substring(0, png.toString().length() - 4) : png.toString();
-    BitmapEncoder.saveBitmap(charts, gridRows, cols, base, BitmapEncoder.BitmapFormat.PNG);
+    ImageIO.write(image, "png", png.toFile());
     return drawn;
   }
 }
