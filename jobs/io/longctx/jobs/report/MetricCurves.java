@@ -66,7 +66,8 @@ public final class MetricCurves {
         continue;
       }
       XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(column).xAxisTitle("step").build();
-      chart.getStyler().setLegendVisible(byRun.size() > 1).setChartTitleBoxVisible(false);
+      chart.getStyler().setLegendVisible(byRun.size() > 1).setChartTitleBoxVisible(false)
+          .setChartBackgroundColor(Color.WHITE);
       chart.getStyler().setYAxisDecimalPattern("#,##0.###").setXAxisDecimalPattern("0");
       for (Map.Entry<String, List<double[]>> e : byRun.entrySet()) {
         double[] x = e.getValue().stream().mapToDouble(p -> p[0]).toArray();

@@ -54,7 +54,9 @@ final class ReportCharts {
       double[] x = e.getValue().stream().mapToDouble(p -> p[0]).toArray();
       double[] y = e.getValue().stream().mapToDouble(p -> p[1]).toArray();
       XYSeries s = chart.addSeries(e.getKey(), x, y);
-      s.setMarker(x.length <= 60 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+      if (x.length > 60) {
+        s.setMarker(SeriesMarkers.NONE);
+      }
     }
     return save(chart, dir, file);
   }
