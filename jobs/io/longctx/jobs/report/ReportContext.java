@@ -9,6 +9,8 @@ import io.longctx.jobs.Warehouse;
 import io.longctx.jobs.config.LongctxConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.Column;
@@ -18,10 +20,10 @@ import org.apache.spark.sql.SparkSession;
 
 /** What every report section reads from: the session, config, warehouse, the run and the output folder. */
 record ReportContext(SparkSession spark, LongctxConfig config, Warehouse warehouse, String run, Path dir,
-    List<ReportCharts.Png> pngs) {
+    List<ReportCharts.Png> pngs, Map<String, Optional<Dataset<Row>>> loaded) {
 
   static ReportContext of(SparkSession spark, LongctxConfig config, Warehouse warehouse, String run, Path dir) {
-    return new ReportContext(spark, config, warehouse, run, dir, new ArrayList<>());
+    return new ReportContext(spark, config, warehouse, run, dir, new ArrayList<>(), new HashMap<>());
   }
 
   /** The warm-up SFT run of this RL run (as WarmupSftJob names it). */
@@ -39,12 +41,17 @@ record ReportContext(SparkSession spark, LongctxConfig config, Warehouse warehou
   }
 
   boolean exists(String table) {
-    return DeltaTable.isDeltaTable(spark, path(table));
+    return table(table).isPresent();
   }
 
-  /** The latest version of a table, or empty when there is no Delta table at its path. */
+  /**
+   * The table (latest version), loaded once per report and shared by the sections, or empty when there is no
+   * Delta table at its path.
+   */
   Optional<Dataset<Row>> table(String table) {
-    return exists(table) ? Optional.of(spark.read().format("delta").load(path(table))) : Optional.empty();
+    return loaded.computeIfAbsent(table, t -> DeltaTable.isDeltaTable(spark, path(t))
+        ? Optional.of(spark.read().format("delta").load(path(t)))
+        : Optional.empty());
   }
 
   /** Why a table is not there, for a "not available" line. */

@@ -78,10 +78,10 @@ public final class WriteReportJob {
     if (run == null || run.isBlank()) {
       throw new IllegalArgumentException("setRun(run) is required");
     }
-    checkKnown();
     Path dir = (out != null ? out : defaultDir(warehouse, run)).toAbsolutePath().normalize();
-    prepare(dir);
     ReportContext ctx = ReportContext.of(spark, config, warehouse, run, dir);
+    checkKnown(ctx);
+    prepare(dir);
     Html html = new Html().page("longctx report: " + run);
     html.h1("Run " + run);
     html.meta("Warehouse " + warehouse.root() + " \u00b7 written " + Instant.now().truncatedTo(ChronoUnit.SECONDS)
@@ -134,10 +134,8 @@ public final class WriteReportJob {
   }
 
   /** Fails with the list of existing runs unless the run has rows in metrics, checkpoints or eval_results. */
-  private void checkKnown() {
-    ReportContext ctx = ReportContext.of(spark, config, warehouse, run, null);
+  private void checkKnown(ReportContext ctx) {
     TreeSet<String> known = new TreeSet<>();
-    boolean found = false;
     for (String t : List.of(Warehouse.METRICS, Warehouse.CHECKPOINTS, Warehouse.EVAL_RESULTS)) {
       Optional<Dataset<Row>> d = ctx.table(t);
       if (d.isEmpty()) {
@@ -147,8 +145,7 @@ public final class WriteReportJob {
         known.add(r.getString(0));
       }
     }
-    found = known.contains(run) || known.contains(ctx.evalRun());
-    if (!found) {
+    if (!known.contains(run) && !known.contains(ctx.evalRun())) {
       throw ReportErrors.unknownRun(run, warehouse.root().toString(), new ArrayList<>(known));
     }
   }
