@@ -4,7 +4,9 @@ import static org.apache.spark.sql.functions.col;
 
 import io.longctx.jobs.Warehouse;
 import io.longctx.jobs.config.LongctxConfig;
+import io.longctx.jobs.SparkSessions;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,12 +93,13 @@ public final class WriteReportJob {
         new String[] {HardSampleSection.ID, HardSampleSection.TITLE},
         new String[] {EvalSection.ID, EvalSection.TITLE},
         new String[] {ProvenanceSection.ID, ProvenanceSection.TITLE}));
-    EvalStages stages = EvalStages.of(ctx);
-    section(html, TrainingSection.TITLE, () -> TrainingSection.render(ctx, html));
-    section(html, AccuracySection.TITLE, () -> AccuracySection.render(ctx, html, stages));
-    section(html, HardSampleSection.TITLE, () -> HardSampleSection.render(ctx, html));
-    section(html, EvalSection.TITLE, () -> EvalSection.render(ctx, html, stages));
-    section(html, ProvenanceSection.TITLE, () -> ProvenanceSection.render(ctx, html));
+    EvalStages stages = SparkSessions.withJobGroup(spark, "report-stages", "Report " + run + ": evaluations",
+        () -> EvalStages.of(ctx));
+    section(html, TrainingSection.ID, TrainingSection.TITLE, () -> TrainingSection.render(ctx, html));
+    section(html, AccuracySection.ID, AccuracySection.TITLE, () -> AccuracySection.render(ctx, html, stages));
+    section(html, HardSampleSection.ID, HardSampleSection.TITLE, () -> HardSampleSection.render(ctx, html));
+    section(html, EvalSection.ID, EvalSection.TITLE, () -> EvalSection.render(ctx, html, stages));
+    section(html, ProvenanceSection.ID, ProvenanceSection.TITLE, () -> ProvenanceSection.render(ctx, html));
     Path index = dir.resolve("index.html");
     try {
       Path tmp = dir.resolve("index.html.tmp");
@@ -114,11 +117,21 @@ public final class WriteReportJob {
     void render() throws IOException;
   }
 
-  private static void section(Html html, String title, Part part) {
+  /** Renders one section under its own Spark job group ("report-<id>"), so it reads well in the Spark UI. */
+  private void section(Html html, String id, String title, Part part) {
     try {
-      part.render();
-    } catch (IOException | RuntimeException e) {
-      html.unavailable(title + " could not be completed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+      SparkSessions.withJobGroup(spark, "report-" + id, "Report " + run + ": " + title, () -> {
+        try {
+          part.render();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        return null;
+      });
+    } catch (RuntimeException e) {
+      Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+      html.unavailable(title + " could not be completed: " + cause.getClass().getSimpleName() + ": "
+          + cause.getMessage());
     }
   }
 
