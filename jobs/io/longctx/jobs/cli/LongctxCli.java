@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       EvalCommand.class,
       GenerateCommand.class,
       RewardCommand.class,
+      ReportCommand.class,
       BenchCommand.class,
       ConfigCommand.class,
     })

@@ -1,5 +1,8 @@
 package io.longctx.jobs.report;
 
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +13,7 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
-import org.knowm.xchart.BitmapEncoder;
+import javax.imageio.ImageIO;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -25,7 +28,21 @@ public final class MetricCurves {
     System.setProperty("java.awt.headless", "true");
   }
 
+  /** Pixel size of one small chart of the grid; the PNG is {@code columns * WIDTH} by {@code rows * HEIGHT}. */
+  public static final int WIDTH = 420;
+
+  public static final int HEIGHT = 280;
+
+  /** Charts per row of the grid (fewer when fewer charts are drawn). */
+  public static final int COLUMNS = 3;
+
   private MetricCurves() {}
+
+  /** The {width, height} of the PNG that {@link #write} draws for {@code charts} charts. */
+  public static int[] size(int charts) {
+    int cols = Math.min(COLUMNS, charts);
+    return new int[] {cols * WIDTH, ((charts + cols - 1) / cols) * HEIGHT};
+  }
 
   /**
    * @param metrics a table with {@code run}, {@code step} and the metric columns (numeric); it is small (one
@@ -48,8 +65,9 @@ public final class MetricCurves {
       if (byRun.isEmpty()) {
         continue;
       }
-      XYChart chart = new XYChartBuilder().width(420).height(280).title(column).xAxisTitle("step").build();
-      chart.getStyler().setLegendVisible(byRun.size() > 1).setChartTitleBoxVisible(false);
+      XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(column).xAxisTitle("step").build();
+      chart.getStyler().setLegendVisible(byRun.size() > 1).setChartTitleBoxVisible(false)
+          .setChartBackgroundColor(Color.WHITE);
       chart.getStyler().setYAxisDecimalPattern("#,##0.###").setXAxisDecimalPattern("0");
       for (Map.Entry<String, List<double[]>> e : byRun.entrySet()) {
         double[] x = e.getValue().stream().mapToDouble(p -> p[0]).toArray();
@@ -63,11 +81,21 @@ public final class MetricCurves {
     if (charts.isEmpty()) {
       throw new IllegalArgumentException("No values to draw in columns " + columns);
     }
-    int cols = Math.min(3, charts.size());
-    int gridRows = (charts.size() + cols - 1) / cols;
+    int[] size = size(charts.size());
+    int cols = Math.min(COLUMNS, charts.size());
+    // painted by hand: BitmapEncoder's grid needs exactly rows x columns charts, the last row may be short
+    BufferedImage image = new BufferedImage(size[0], size[1], BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, size[0], size[1]);
+    for (int i = 0; i < charts.size(); i++) {
+      Graphics2D cell = (Graphics2D) g.create((i % cols) * WIDTH, (i / cols) * HEIGHT, WIDTH, HEIGHT);
+      charts.get(i).paint(cell, WIDTH, HEIGHT);
+      cell.dispose();
+    }
+    g.dispose();
     Files.createDirectories(png.toAbsolutePath().getParent());
-    String base = png.toString().endsWith(".png") ? png.toString().substring(0, png.toString().length() - 4) : png.toString();
-    BitmapEncoder.saveBitmap(charts, gridRows, cols, base, BitmapEncoder.BitmapFormat.PNG);
+    ImageIO.write(image, "png", png.toFile());
     return drawn;
   }
 }

@@ -27,4 +27,18 @@ class MetricCurvesTest extends SparkTestBase {
     assertThat(img.getWidth()).isEqualTo(2 * 420);
     assertThat(img.getHeight()).isEqualTo(280);
   }
+
+  @Test
+  void aShortLastRowOfTheGridIsLeftBlank() throws Exception {
+    Dataset<Row> m = spark().sql(
+        "SELECT 'r1' AS run, id AS step, id * 0.1 AS a, id * 0.2 AS b, id * 0.3 AS c, id * 0.4 AS d FROM range(5)");
+    Path png = dir.resolve("grid.png");
+    assertThat(MetricCurves.write(m, List.of("a", "b", "c", "d"), png)).hasSize(4);
+    BufferedImage img = ImageIO.read(png.toFile());
+    assertThat(new int[] {img.getWidth(), img.getHeight()}).containsExactly(MetricCurves.size(4));
+    assertThat(MetricCurves.size(4)).containsExactly(3 * 420, 2 * 280);
+    // the fifth and sixth cells of the 3 x 2 grid are white
+    assertThat(img.getRGB(2 * 420 + 200, 280 + 140) & 0xFFFFFF).isEqualTo(0xFFFFFF);
+    assertThat(img.getRGB(420 + 200, 280 + 140) & 0xFFFFFF).isEqualTo(0xFFFFFF);
+  }
 }
