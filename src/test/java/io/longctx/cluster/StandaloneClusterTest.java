@@ -17,8 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code synth}, {@code curate} and {@code train} run as separate driver JVMs against a real Spark standalone
@@ -32,13 +32,12 @@ class StandaloneClusterTest extends SparkTestBase {
   private static final Duration STEP_TIMEOUT = Duration.ofMinutes(12);
   private static final List<String> APPS = List.of("longctx-curate", "longctx-train");
 
-  @TempDir Path dir;
-
   @Test
   void curateAndTrainOnAStandaloneClusterWriteTheTablesOfALocalRun() throws Exception {
+    // everything (warehouses, driver, master, worker and executor logs) stays under target/ for a post-mortem
     deleteTree(LOGS);
-    Warehouse onCluster = Warehouse.at(dir.resolve("cluster").toString());
-    Warehouse local = Warehouse.at(dir.resolve("local").toString());
+    Warehouse onCluster = Warehouse.at(LOGS.resolve("cluster").resolve("warehouse").toString());
+    Warehouse local = Warehouse.at(LOGS.resolve("local").resolve("warehouse").toString());
     try (StandaloneCluster cluster = StandaloneCluster.start(LOGS.resolve("cluster"), 2)) {
       Map<String, String> spark = new LinkedHashMap<>();
       spark.put("spark.master", cluster.masterUrl());
@@ -48,18 +47,24 @@ class StandaloneClusterTest extends SparkTestBase {
     }
     runPipeline(local, Map.of("spark.master", "local[2]"), "local");
 
-    assertThat(TableText.rows(spark(), onCluster, Warehouse.SAMPLES, List.of())).hasSize(25);
-    assertThat(TableText.rows(spark(), onCluster, Warehouse.QUARANTINE, List.of()))
-        .anyMatch(r -> r.contains("MALFORMED_JSON")).anyMatch(r -> r.contains("EMPTY_QUESTION"))
-        .anyMatch(r -> r.contains("MISSING_FIELD"));
-    assertThat(TableText.rows(spark(), onCluster, Warehouse.CHECKPOINTS, List.of())).hasSize(2);
+    SoftAssertions soft = new SoftAssertions();
+    Map<String, List<String>> clusterRows = new LinkedHashMap<>();
     for (String table : List.of(Warehouse.SAMPLES, Warehouse.QUARANTINE, Warehouse.ROLLOUTS, Warehouse.METRICS,
         Warehouse.CHECKPOINTS, Warehouse.HARD_SAMPLES)) {
-      assertThat(TableText.rows(spark(), onCluster, table, TrainTables.TIMINGS))
-          .as("table %s: cluster run vs local run", table)
-          .isNotEmpty()
+      List<String> rows = TableText.rows(spark(), onCluster, table, TrainTables.TIMINGS);
+      clusterRows.put(table, rows);
+      soft.assertThat(rows).as("table %s: cluster run vs local run", table).isNotEmpty()
           .containsExactlyElementsOf(TableText.rows(spark(), local, table, TrainTables.TIMINGS));
     }
+    // the runs did the work the comparison is about: 24 synthetic + 1 plain sample, the 3 broken lines
+    // quarantined with their reasons, one committed checkpoint per step
+    soft.assertThat(clusterRows.get(Warehouse.SAMPLES)).hasSize(25);
+    soft.assertThat(clusterRows.get(Warehouse.QUARANTINE)).hasSize(3)
+        .anyMatch(r -> r.contains("MALFORMED_JSON")).anyMatch(r -> r.contains("EMPTY_QUESTION"))
+        .anyMatch(r -> r.contains("EMPTY_ANSWER"));
+    soft.assertThat(clusterRows.get(Warehouse.CHECKPOINTS)).hasSize(2);
+    soft.assertThat(clusterRows.get(Warehouse.ROLLOUTS)).hasSizeGreaterThanOrEqualTo(8);
+    soft.assertAll();
     assertSameFiles(onCluster.dir("checkpoint-files"), local.dir("checkpoint-files"));
   }
 
@@ -80,8 +85,10 @@ class StandaloneClusterTest extends SparkTestBase {
         "{\"id\": \"plain-1\", \"context\": \"The vault code of Orrin is 4711. Orrin lives in Tarsk.\","
             + " \"question\": \"What is the vault code of Orrin?\", \"answer\": \"4711\","
             + " \"source\": \"synth_retrieval\"}",
-        "{\"id\": \"bad-question\", \"context\": \"Some document.\", \"question\": \"  \", \"answer\": \"7\"}",
-        "{\"id\": \"bad-answer\", \"context\": \"Some document.\", \"question\": \"What?\"}",
+        "{\"id\": \"bad-question\", \"context\": \"Some document.\", \"question\": \"  \", \"answer\": \"7\","
+            + " \"source\": \"synth_retrieval\"}",
+        "{\"id\": \"bad-answer\", \"context\": \"Some document.\", \"question\": \"What?\", \"answer\": \"\","
+            + " \"source\": \"synth_retrieval\"}",
         "this line is not JSON",
         ""));
     run("curate", withAppName(common, "longctx-curate"),
