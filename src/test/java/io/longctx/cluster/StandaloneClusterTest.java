@@ -16,6 +16,11 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
@@ -29,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class StandaloneClusterTest extends SparkTestBase {
   private static final Path LOGS = Path.of(System.getProperty("longctx.build.dir", "target"), "standalone-cluster");
-  private static final Duration STEP_TIMEOUT = Duration.ofMinutes(12);
+  private static final Duration STEP_TIMEOUT = Duration.ofMinutes(20);
   private static final List<String> APPS = List.of("longctx-curate", "longctx-train");
 
   @Test
@@ -38,14 +43,25 @@ class StandaloneClusterTest extends SparkTestBase {
     deleteTree(LOGS);
     Warehouse onCluster = Warehouse.at(LOGS.resolve("cluster").resolve("warehouse").toString());
     Warehouse local = Warehouse.at(LOGS.resolve("local").resolve("warehouse").toString());
-    try (StandaloneCluster cluster = StandaloneCluster.start(LOGS.resolve("cluster"), 2)) {
-      Map<String, String> spark = new LinkedHashMap<>();
-      spark.put("spark.master", cluster.masterUrl());
-      spark.put("spark.conf", new ObjectMapper().writeValueAsString(cluster.executorConf()));
-      runPipeline(onCluster, spark, "cluster");
-      assertExecutorsRanOnEveryWorker(cluster);
+    // The local reference run goes alongside the cluster run: a cluster driver mostly waits on executor round
+    // trips, so the two together take little more wall time than the cluster run alone.
+    ExecutorService background = Executors.newSingleThreadExecutor();
+    try {
+      Future<?> localRun = background.submit(() -> {
+        runPipeline(local, Map.of("spark.master", "local[2]"), "local");
+        return null;
+      });
+      try (StandaloneCluster cluster = StandaloneCluster.start(LOGS.resolve("cluster"), 2)) {
+        Map<String, String> spark = new LinkedHashMap<>();
+        spark.put("spark.master", cluster.masterUrl());
+        spark.put("spark.conf", new ObjectMapper().writeValueAsString(cluster.executorConf()));
+        runPipeline(onCluster, spark, "cluster");
+        assertExecutorsRanOnEveryWorker(cluster);
+      }
+      awaitLocalRun(localRun);
+    } finally {
+      background.shutdownNow(); // interrupts a local run still going; its driver JVM is then stopped
     }
-    runPipeline(local, Map.of("spark.master", "local[2]"), "local");
 
     SoftAssertions soft = new SoftAssertions();
     Map<String, List<String>> clusterRows = new LinkedHashMap<>();
@@ -66,6 +82,17 @@ class StandaloneClusterTest extends SparkTestBase {
     soft.assertThat(clusterRows.get(Warehouse.ROLLOUTS)).hasSizeGreaterThanOrEqualTo(8);
     soft.assertAll();
     assertSameFiles(onCluster.dir("checkpoint-files"), local.dir("checkpoint-files"));
+  }
+
+  private static void awaitLocalRun(Future<?> run) throws Exception {
+    try {
+      run.get(STEP_TIMEOUT.toMinutes() * 3, TimeUnit.MINUTES);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw (Exception) e.getCause();
+    }
   }
 
   /** synth, then curate over synth's records plus three broken ones, then a two-step train. */
