@@ -20,11 +20,14 @@ final class ChildJvm implements AutoCloseable {
   private final String name;
   private final Process process;
   private final Path log;
+  /** Stops the process if the test JVM itself is stopped (e.g. by surefire) before {@link #close()} runs. */
+  private final Thread onExit = new Thread(this::stop, "stop child JVM");
 
   private ChildJvm(String name, Process process, Path log) {
     this.name = name;
     this.process = process;
     this.log = log;
+    Runtime.getRuntime().addShutdownHook(onExit);
   }
 
   /**
@@ -110,6 +113,15 @@ final class ChildJvm implements AutoCloseable {
   /** Stops the process and its descendants: SIGTERM first, SIGKILL for whatever is left after 10 seconds. */
   @Override
   public void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(onExit);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook runs (or ran) stop() itself
+    }
+    stop();
+  }
+
+  private void stop() {
     List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
     all.add(process.toHandle());
     for (ProcessHandle p : all) {
