@@ -73,12 +73,12 @@ class StandaloneClusterTest extends SparkTestBase {
           .containsExactlyElementsOf(TableText.rows(spark(), local, table, TrainTables.TIMINGS));
     }
     // the runs did the work the comparison is about: 24 synthetic + 1 plain sample, the 3 broken lines
-    // quarantined with their reasons, one committed checkpoint per step
+    // quarantined with their reasons, the starting checkpoint (step 0, init) and one committed checkpoint per step
     soft.assertThat(clusterRows.get(Warehouse.SAMPLES)).hasSize(25);
     soft.assertThat(clusterRows.get(Warehouse.QUARANTINE)).hasSize(3)
         .anyMatch(r -> r.contains("MALFORMED_JSON")).anyMatch(r -> r.contains("EMPTY_QUESTION"))
         .anyMatch(r -> r.contains("EMPTY_ANSWER"));
-    soft.assertThat(clusterRows.get(Warehouse.CHECKPOINTS)).hasSize(2);
+    soft.assertThat(clusterRows.get(Warehouse.CHECKPOINTS)).hasSize(3);
     soft.assertThat(clusterRows.get(Warehouse.ROLLOUTS)).hasSizeGreaterThanOrEqualTo(8);
     soft.assertAll();
     assertSameFiles(onCluster.dir("checkpoint-files"), local.dir("checkpoint-files"));
