@@ -268,8 +268,11 @@ public final class HardSampleLedger {
     return TAG_PREFIX + step + " run=" + run;
   }
 
-  /** The step of a merge commit of {@code run}, or null for other commits. */
-  static Long stepOf(String userMetadata, String run) {
+  /**
+   * The step of a ledger MERGE commit of {@code run} from the commit's user metadata
+   * ({@code hard_samples step=N run=R}), or null for other commits.
+   */
+  public static Long stepOf(String userMetadata, String run) {
     if (userMetadata == null || !userMetadata.startsWith(TAG_PREFIX)) {
       return null;
     }

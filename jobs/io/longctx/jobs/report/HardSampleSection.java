@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import io.delta.tables.DeltaTable;
+import io.longctx.curriculum.HardSampleLedger;
 import io.longctx.jobs.Warehouse;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -28,7 +29,6 @@ final class HardSampleSection {
   /** The ledger versions read back at most (the latest ones); each is one small Spark job. */
   static final int MAX_VERSIONS = 60;
 
-  private static final String TAG_PREFIX = "hard_samples step=";
 
   private HardSampleSection() {}
 
@@ -79,7 +79,7 @@ final class HardSampleSection {
         .select("version", "timestamp", "userMetadata").orderBy(col("version")).collectAsList();
     List<long[]> mine = new ArrayList<>();
     for (Row c : commits) {
-      Long step = stepOf(c.isNullAt(2) ? null : c.getString(2), ctx.run());
+      Long step = HardSampleLedger.stepOf(c.isNullAt(2) ? null : c.getString(2), ctx.run());
       if (step != null) {
         mine.add(new long[] {c.getLong(0), step});
       }
@@ -105,21 +105,5 @@ final class HardSampleSection {
     }
     html.note("Each row reads the ledger as of that version (SELECT ... VERSION AS OF), i.e. what the next step's"
         + " batch selection saw.");
-  }
-
-  /** The step of a ledger MERGE commit of {@code run} ("hard_samples step=N run=R"), or null for other commits. */
-  static Long stepOf(String userMetadata, String run) {
-    if (userMetadata == null || !userMetadata.startsWith(TAG_PREFIX)) {
-      return null;
-    }
-    int space = userMetadata.indexOf(" run=", TAG_PREFIX.length());
-    if (space < 0 || !userMetadata.substring(space + 5).equals(run)) {
-      return null;
-    }
-    try {
-      return Long.parseLong(userMetadata.substring(TAG_PREFIX.length(), space));
-    } catch (NumberFormatException e) {
-      return null;
-    }
   }
 }
