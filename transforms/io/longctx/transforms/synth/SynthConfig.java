@@ -36,6 +36,10 @@ import java.util.Map;
  * @param docmathOps the operations {@code synth_docmath} questions use: {@code sum}, {@code difference},
  *     {@code ratio}, {@code percent-change}
  * @param docmathTerms how many values a {@code sum} question adds (2 to 4)
+ * @param heldoutLengthBands the held-out set's length distribution; empty (the default) = {@code lengthBands}.
+ *     Equal shares give every length bucket the same number of held-out items, so a per-bucket accuracy is as
+ *     precise for the rare long documents as for the common short ones; bands beyond the training lengths test
+ *     length generalisation. Only the held-out file changes: the training records stay byte-identical
  */
 public record SynthConfig(
     long seed,
@@ -52,7 +56,8 @@ public record SynthConfig(
     List<String> docmathOps,
     int docmathTerms,
     int valueDigits,
-    boolean fillerNumbers) {
+    boolean fillerNumbers,
+    List<LengthBand> heldoutLengthBands) {
 
   /** The operation names {@code synth.docmath-ops} accepts. */
   public static final List<String> DOCMATH_OPS = List.of("sum", "difference", "ratio", "percent-change");
@@ -85,7 +90,7 @@ public record SynthConfig(
         new LengthBand(1110, 2000, 0.32),
         new LengthBand(2130, 2600, 0.03));
     return new SynthConfig(42L, 2000, 120, "synth", weights, bands, 220, 1, 3.0, 2, 0.5,
-        List.of("sum", "difference"), 2, 4, true);
+        List.of("sum", "difference"), 2, 4, true, List.of());
   }
 
   public void validate() {
@@ -93,7 +98,14 @@ public record SynthConfig(
     Check.positive("synth.heldout-samples", heldoutSamples);
     Check.notBlank("synth.output", output);
     validateWeights();
-    validateBands();
+    validateBands("synth.length-bands", lengthBands);
+    if (heldoutLengthBands == null) {
+      throw new ConfigException("synth.heldout-length-bands", "must be a list of {min, max, share} bands ([] = the"
+          + " synth.length-bands)");
+    }
+    if (!heldoutLengthBands.isEmpty()) {
+      validateBands("synth.heldout-length-bands", heldoutLengthBands);
+    }
     Check.range("synth.prompt-overhead", promptOverhead, 0, 100_000);
     Check.range("synth.distractor-similarity", distractorSimilarity, 0, 2);
     Check.range("synth.distractors-per-kchar", distractorsPerKchar, 0, 50);
@@ -133,14 +145,14 @@ public record SynthConfig(
     }
   }
 
-  private void validateBands() {
-    if (lengthBands == null || lengthBands.isEmpty()) {
-      throw new ConfigException("synth.length-bands", "must list at least one {min, max, share} band");
+  private static void validateBands(String name, List<LengthBand> bands) {
+    if (bands == null || bands.isEmpty()) {
+      throw new ConfigException(name, "must list at least one {min, max, share} band");
     }
     double total = 0;
-    for (int i = 0; i < lengthBands.size(); i++) {
-      LengthBand b = lengthBands.get(i);
-      String key = "synth.length-bands[" + i + "]";
+    for (int i = 0; i < bands.size(); i++) {
+      LengthBand b = bands.get(i);
+      String key = name + "[" + i + "]";
       if (b == null) {
         throw new ConfigException(key, "must be a {min, max, share} mapping");
       }
@@ -152,8 +164,13 @@ public record SynthConfig(
       total += b.share();
     }
     if (!(total > 0)) {
-      throw new ConfigException("synth.length-bands", "at least one share must be > 0");
+      throw new ConfigException(name, "at least one share must be > 0");
     }
+  }
+
+  /** The length bands records of a split are drawn from: the held-out bands when set, else the training bands. */
+  public List<LengthBand> bands(SynthSplit split) {
+    return split == SynthSplit.HELDOUT && !heldoutLengthBands.isEmpty() ? heldoutLengthBands : lengthBands;
   }
 
   /** The weight of a task; 0 when the task is not listed. */

@@ -1,5 +1,6 @@
 package io.longctx.transforms.synth;
 
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +19,7 @@ public final class SynthGenerator {
   private final SynthConfig config;
   private final SynthTask[] tasks = SynthTask.values();
   private final double[] taskCumulative;
-  private final double[] bandCumulative;
+  private final Map<SynthSplit, double[]> bandCumulative = new EnumMap<>(SynthSplit.class);
 
   private SynthGenerator(SynthConfig config) {
     this.config = config;
@@ -28,12 +29,15 @@ public final class SynthGenerator {
       t += config.weight(tasks[i]);
       taskCumulative[i] = t;
     }
-    List<SynthConfig.LengthBand> bands = config.lengthBands();
-    this.bandCumulative = new double[bands.size()];
-    double b = 0;
-    for (int i = 0; i < bands.size(); i++) {
-      b += bands.get(i).share();
-      bandCumulative[i] = b;
+    for (SynthSplit split : SynthSplit.values()) {
+      List<SynthConfig.LengthBand> bands = config.bands(split);
+      double[] cumulative = new double[bands.size()];
+      double b = 0;
+      for (int i = 0; i < bands.size(); i++) {
+        b += bands.get(i).share();
+        cumulative[i] = b;
+      }
+      bandCumulative.put(split, cumulative);
     }
   }
 
@@ -51,8 +55,8 @@ public final class SynthGenerator {
   public SynthRecord record(SynthSplit split, long index) {
     SplittableRandom rng = new SplittableRandom(recordSeed(config.seed(), split, index));
     SynthTask task = tasks[pick(rng, taskCumulative)];
-    int bandIndex = pick(rng, bandCumulative);
-    SynthConfig.LengthBand band = config.lengthBands().get(bandIndex);
+    int bandIndex = pick(rng, bandCumulative.get(split));
+    SynthConfig.LengthBand band = config.bands(split).get(bandIndex);
     int target = band.min() + rng.nextInt(band.max() - band.min() + 1);
     TaskContext ctx = new TaskContext(rng, config, target);
     Draft draft = switch (task) {

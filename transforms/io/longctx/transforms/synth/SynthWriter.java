@@ -66,7 +66,7 @@ public final class SynthWriter {
     if (count <= 0) {
       throw SynthErrors.badCount(split.label(), count);
     }
-    Stats stats = new Stats(generator.config());
+    Stats stats = new Stats(generator.config().bands(split));
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
@@ -126,7 +126,7 @@ public final class SynthWriter {
 
   /** Running counts for the summary. */
   private static final class Stats {
-    private final SynthConfig config;
+    private final List<SynthConfig.LengthBand> bandList;
     private final Map<String, Integer> tasks = new LinkedHashMap<>();
     private final int[] bands;
     private int records;
@@ -134,9 +134,9 @@ public final class SynthWriter {
     private int min = Integer.MAX_VALUE;
     private int max;
 
-    Stats(SynthConfig config) {
-      this.config = config;
-      this.bands = new int[config.lengthBands().size()];
+    Stats(List<SynthConfig.LengthBand> bandList) {
+      this.bandList = bandList;
+      this.bands = new int[bandList.size()];
       for (SynthTask t : SynthTask.values()) {
         tasks.put(t.source(), 0);
       }
@@ -155,7 +155,7 @@ public final class SynthWriter {
     SynthSummary.Split summary(String path, long bytes) {
       Map<String, Integer> byBand = new LinkedHashMap<>();
       for (int i = 0; i < bands.length; i++) {
-        byBand.merge(config.lengthBands().get(i).label(), bands[i], Integer::sum);
+        byBand.merge(bandList.get(i).label(), bands[i], Integer::sum);
       }
       double mean = Math.round(10.0 * chars / records) / 10.0;
       return new SynthSummary.Split(path, records, bytes, tasks, byBand, new SynthSummary.DocChars(min, mean, max));

@@ -61,6 +61,22 @@ class SynthConfigTest {
     expectBad("synth.length-bands", "[]", "synth.length-bands", "at least one");
     expectBad("synth.heldout-samples", "0", "synth.heldout-samples", "> 0");
     expectBad("synth.value-digits", "5", "synth.value-digits", "[1.0, 4.0]");
+    expectBad("synth.heldout-length-bands", "[{min: 500, max: 400, share: 1}]",
+        "synth.heldout-length-bands[0].max", ">= synth.heldout-length-bands[0].min (500)");
+    expectBad("synth.heldout-length-bands", "[{min: 400, max: 500, share: 0}]", "synth.heldout-length-bands",
+        "at least one share must be > 0");
+  }
+
+  @Test
+  void heldoutBandsDefaultToTheTrainingBandsAndAreSettable() {
+    SynthConfig d = SynthConfig.defaults();
+    assertThat(d.heldoutLengthBands()).isEmpty();
+    assertThat(d.bands(SynthSplit.HELDOUT)).isEqualTo(d.lengthBands());
+    SynthConfig c = ConfigLoader.load(Path.of("conf/local.yaml"), Map.of(
+        "synth.heldout-length-bands", "[{min: 700, max: 900, share: 1}]")).synth();
+    assertThat(c.bands(SynthSplit.HELDOUT)).containsExactly(new SynthConfig.LengthBand(700, 900, 1));
+    assertThat(c.bands(SynthSplit.TRAIN)).isEqualTo(c.lengthBands()).doesNotContain(
+        new SynthConfig.LengthBand(700, 900, 1));
   }
 
   @Test

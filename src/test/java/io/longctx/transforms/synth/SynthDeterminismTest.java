@@ -32,6 +32,29 @@ class SynthDeterminismTest {
   }
 
   @Test
+  void heldoutBandsReshapeOnlyTheHeldoutFile() throws Exception {
+    SynthConfig base = small(7);
+    List<SynthConfig.LengthBand> stratified = List.of(
+        new SynthConfig.LengthBand(300, 470, 1), new SynthConfig.LengthBand(1110, 2000, 1));
+    SynthConfig even = SynthTestConfigs.counts(SynthTestConfigs.heldoutBands(base, stratified), 600, 400);
+    SynthWriter.writeAll(SynthGenerator.of(SynthTestConfigs.counts(base, 600, 400)), dir.resolve("a"));
+    SynthSummary summary = SynthWriter.writeAll(SynthGenerator.of(even), dir.resolve("b"));
+
+    assertThat(Files.readAllBytes(dir.resolve("b/train.jsonl")))
+        .isEqualTo(Files.readAllBytes(dir.resolve("a/train.jsonl")));
+    assertThat(Files.readAllBytes(dir.resolve("b/heldout.jsonl")))
+        .isNotEqualTo(Files.readAllBytes(dir.resolve("a/heldout.jsonl")));
+    assertThat(summary.heldout().lengthBands()).containsOnlyKeys("300-470", "1110-2000");
+    assertThat(summary.heldout().lengthBands().values()).allSatisfy(n -> assertThat(n).isBetween(160, 240));
+    assertThat(summary.train().lengthBands()).containsOnlyKeys(
+        base.lengthBands().stream().map(SynthConfig.LengthBand::label).toArray(String[]::new));
+    for (SynthRecord r : SynthGenerator.of(even).records(SynthSplit.HELDOUT, 400)) {
+      SynthConfig.LengthBand band = stratified.get(r.difficulty().get("length_band").intValue());
+      assertThat(r.difficulty().get("target_prompt_bytes").intValue()).isBetween(band.min(), band.max());
+    }
+  }
+
+  @Test
   void differentSeedGivesDifferentRecords() {
     List<SynthRecord> a = SynthGenerator.of(small(7)).records(SynthSplit.TRAIN, 50);
     List<SynthRecord> b = SynthGenerator.of(small(8)).records(SynthSplit.TRAIN, 50);

@@ -15,13 +15,13 @@ final class SynthTestConfigs {
   static SynthConfig seed(SynthConfig c, long seed) {
     return new SynthConfig(seed, c.samples(), c.heldoutSamples(), c.output(), c.taskWeights(), c.lengthBands(),
         c.promptOverhead(), c.distractorSimilarity(), c.distractorsPerKchar(), c.hops(), c.hopDistance(),
-        c.docmathOps(), c.docmathTerms(), c.valueDigits(), c.fillerNumbers());
+        c.docmathOps(), c.docmathTerms(), c.valueDigits(), c.fillerNumbers(), c.heldoutLengthBands());
   }
 
   static SynthConfig counts(SynthConfig c, int samples, int heldout) {
     return new SynthConfig(c.seed(), samples, heldout, c.output(), c.taskWeights(), c.lengthBands(),
         c.promptOverhead(), c.distractorSimilarity(), c.distractorsPerKchar(), c.hops(), c.hopDistance(),
-        c.docmathOps(), c.docmathTerms(), c.valueDigits(), c.fillerNumbers());
+        c.docmathOps(), c.docmathTerms(), c.valueDigits(), c.fillerNumbers(), c.heldoutLengthBands());
   }
 
   static SynthConfig only(SynthConfig c, SynthTask task) {
@@ -29,36 +29,42 @@ final class SynthTestConfigs {
     w.put(task.source(), 1.0);
     return new SynthConfig(c.seed(), c.samples(), c.heldoutSamples(), c.output(), w, c.lengthBands(),
         c.promptOverhead(), c.distractorSimilarity(), c.distractorsPerKchar(), c.hops(), c.hopDistance(),
-        c.docmathOps(), c.docmathTerms(), c.valueDigits(), c.fillerNumbers());
+        c.docmathOps(), c.docmathTerms(), c.valueDigits(), c.fillerNumbers(), c.heldoutLengthBands());
   }
 
   static SynthConfig similarity(SynthConfig c, int level) {
     return new SynthConfig(c.seed(), c.samples(), c.heldoutSamples(), c.output(), c.taskWeights(), c.lengthBands(),
         c.promptOverhead(), level, c.distractorsPerKchar(), c.hops(), c.hopDistance(), c.docmathOps(),
-        c.docmathTerms(), c.valueDigits(), c.fillerNumbers());
+        c.docmathTerms(), c.valueDigits(), c.fillerNumbers(), c.heldoutLengthBands());
   }
 
   static SynthConfig hops(SynthConfig c, int hops, double distance) {
     return new SynthConfig(c.seed(), c.samples(), c.heldoutSamples(), c.output(), c.taskWeights(), c.lengthBands(),
         c.promptOverhead(), c.distractorSimilarity(), c.distractorsPerKchar(), hops, distance, c.docmathOps(),
-        c.docmathTerms(), c.valueDigits(), c.fillerNumbers());
+        c.docmathTerms(), c.valueDigits(), c.fillerNumbers(), c.heldoutLengthBands());
   }
 
   static SynthConfig docmath(SynthConfig c, List<String> ops, int terms) {
     return new SynthConfig(c.seed(), c.samples(), c.heldoutSamples(), c.output(), c.taskWeights(), c.lengthBands(),
         c.promptOverhead(), c.distractorSimilarity(), c.distractorsPerKchar(), c.hops(), c.hopDistance(), ops,
-        terms, c.valueDigits(), c.fillerNumbers());
+        terms, c.valueDigits(), c.fillerNumbers(), c.heldoutLengthBands());
   }
 
   static SynthConfig bands(SynthConfig c, List<SynthConfig.LengthBand> bands) {
     return new SynthConfig(c.seed(), c.samples(), c.heldoutSamples(), c.output(), c.taskWeights(), bands,
         c.promptOverhead(), c.distractorSimilarity(), c.distractorsPerKchar(), c.hops(), c.hopDistance(),
-        c.docmathOps(), c.docmathTerms(), c.valueDigits(), c.fillerNumbers());
+        c.docmathOps(), c.docmathTerms(), c.valueDigits(), c.fillerNumbers(), c.heldoutLengthBands());
   }
 
   static SynthConfig values(SynthConfig c, int similarity, int digits, boolean fillerNumbers) {
     return new SynthConfig(c.seed(), c.samples(), c.heldoutSamples(), c.output(), c.taskWeights(), c.lengthBands(),
         c.promptOverhead(), similarity, c.distractorsPerKchar(), c.hops(), c.hopDistance(), c.docmathOps(),
-        c.docmathTerms(), digits, fillerNumbers);
+        c.docmathTerms(), digits, fillerNumbers, c.heldoutLengthBands());
+  }
+
+  static SynthConfig heldoutBands(SynthConfig c, List<SynthConfig.LengthBand> heldout) {
+    return new SynthConfig(c.seed(), c.samples(), c.heldoutSamples(), c.output(), c.taskWeights(), c.lengthBands(),
+        c.promptOverhead(), c.distractorSimilarity(), c.distractorsPerKchar(), c.hops(), c.hopDistance(),
+        c.docmathOps(), c.docmathTerms(), c.valueDigits(), c.fillerNumbers(), heldout);
   }
 }
