@@ -69,7 +69,7 @@ public final class WarmupSftJob {
     }
     double lastLoss = Double.NaN;
     ProgressBar bar = new ProgressBar("sft " + run, (long) (sft.epochs() - previous.step()) * batches(examples));
-    try (PolicyState policy = PolicyState.load(Path.of(previous.checkpointPath()), optim(), config.policy().device())) {
+    try (PolicyState policy = PolicyState.load(Path.of(previous.checkpointPath()), optim(examples), config.policy().device())) {
       policy.useAllCores(config.policy().cpuThreads());
       for (long epoch = previous.step() + 1; epoch <= sft.epochs(); epoch++) {
         long t0 = System.nanoTime();
@@ -155,12 +155,15 @@ public final class WarmupSftJob {
     return (examples.size() + config.sft().batchSize() - 1) / config.sft().batchSize();
   }
 
-  /** The optimizer settings with SFT's learning rate, warm-up and batch size. */
-  private OptimConfig optim() {
+  /**
+   * The optimizer settings with SFT's learning rate, warm-up, schedule and batch size; one update per batch, so a
+   * cosine schedule spans {@code epochs x batches} updates.
+   */
+  private OptimConfig optim(List<SftExample> examples) {
     OptimConfig o = config.optim();
     SftConfig s = config.sft();
-    return new OptimConfig(s.lr(), o.beta1(), o.beta2(), o.eps(), o.weightDecay(), s.warmupSteps(), o.schedule(),
-        o.totalSteps(), o.minLrRatio(), o.maxGradNorm(), o.clipRatioLow(), o.clipRatioHigh(), o.lossAgg(),
-        o.entropyCoef(), o.klCoef(), s.batchSize(), Math.min(o.microBatchSize(), s.batchSize()), 1);
+    return new OptimConfig(s.lr(), o.beta1(), o.beta2(), o.eps(), o.weightDecay(), s.warmupSteps(), s.schedule(),
+        (long) s.epochs() * batches(examples), s.minLrRatio(), o.maxGradNorm(), o.clipRatioLow(), o.clipRatioHigh(),
+        o.lossAgg(), o.entropyCoef(), o.klCoef(), s.batchSize(), Math.min(o.microBatchSize(), s.batchSize()), 1);
   }
 }

@@ -2,6 +2,7 @@ package io.longctx.jobs.config;
 
 import io.longctx.common.Check;
 import io.longctx.curriculum.CurriculumConfig;
+import java.util.List;
 
 /**
  * The {@code sft} config section: warm-up supervised fine-tuning on verified reasoning traces whose prompts fit
@@ -15,13 +16,17 @@ import io.longctx.curriculum.CurriculumConfig;
  * @param maxInputTokens prompt-length cap of the SFT samples; 0 (the paper) = the first curriculum phase's cap. A
  *     model trained from scratch has never seen longer positions, so the embedded default fine-tunes on every
  *     length it will be evaluated on
+ * @param schedule {@code constant} (the default) or {@code cosine}: after {@code warmup-steps}, the rate decays
+ *     over all of SFT's updates ({@code epochs x batches}) to {@code min-lr-ratio x lr}. A model trained from
+ *     scratch at a large rate ends noisy under a constant rate; the decay lets the last epoch settle
+ * @param minLrRatio floor of the cosine schedule as a fraction of {@code lr}
  */
 public record SftConfig(
     boolean enabled, int epochs, int batchSize, double lr, int warmupSteps, int maxSamples, boolean questionLoss,
-    int maxInputTokens) {
+    int maxInputTokens, String schedule, double minLrRatio) {
 
   public static SftConfig defaults() {
-    return new SftConfig(true, 3, 128, 5e-6, 0, 0, false, 0);
+    return new SftConfig(true, 3, 128, 5e-6, 0, 0, false, 0, "constant", 0.1);
   }
 
   /** The prompt-length cap of the SFT samples: {@code max-input-tokens}, or the first phase's cap when it is 0. */
@@ -36,5 +41,7 @@ public record SftConfig(
     Check.nonNegative("sft.warmup-steps", warmupSteps);
     Check.nonNegative("sft.max-samples", maxSamples);
     Check.nonNegative("sft.max-input-tokens", maxInputTokens);
+    Check.oneOf("sft.schedule", schedule, List.of("constant", "cosine"));
+    Check.range("sft.min-lr-ratio", minLrRatio, 0.0, 1.0);
   }
 }

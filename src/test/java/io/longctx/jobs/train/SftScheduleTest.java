@@ -1,0 +1,57 @@
+package io.longctx.jobs.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.longctx.common.ConfigException;
+import io.longctx.jobs.WarmupSftJob;
+import io.longctx.jobs.Warehouse;
+import io.longctx.jobs.config.ConfigLoader;
+import io.longctx.jobs.config.LongctxConfig;
+import io.longctx.testing.SparkTestBase;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code sft.schedule}: the SFT learning rate decays over all of SFT's updates (epochs x batches). */
+class SftScheduleTest extends SparkTestBase {
+  @TempDir Path dir;
+
+  @Test
+  void cosineDecaysOverEveryEpochsBatchesAndConstantStaysFlat() {
+    // 6 short examples fit phase 1, batch 2: 3 updates per epoch, 6 over 2 epochs
+    List<Double> cosine = lastLrPerEpoch("cos", "cosine");
+    double at2 = 0.01 * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * 2 / 6)));
+    double at5 = 0.01 * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * 5 / 6)));
+    assertThat(cosine).hasSize(2);
+    assertThat(cosine.get(0)).isCloseTo(at2, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(cosine.get(1)).isCloseTo(at5, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(lastLrPerEpoch("flat", "constant")).containsExactly(0.01, 0.01);
+  }
+
+  @Test
+  void unknownScheduleIsNamed() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("sft.schedule", "linear")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'sft.schedule'").hasMessageContaining("cosine");
+  }
+
+  private List<Double> lastLrPerEpoch(String run, String schedule) {
+    Path wh = dir.resolve(run);
+    Map<String, String> sets = TinyRuns.overrides(wh, run);
+    sets.put("sft.epochs", "2");
+    sets.put("sft.batch-size", "2");
+    sets.put("sft.schedule", schedule);
+    sets.put("sft.min-lr-ratio", "0.1");
+    LongctxConfig config = ConfigLoader.load(null, sets);
+    Warehouse w = Warehouse.at(wh.toString());
+    TinyRuns.writeSamples(spark(), w.table(Warehouse.SAMPLES));
+    WarmupSftJob.Result r = new WarmupSftJob(spark(), config, w).execute();
+    assertThat(r.examples()).isEqualTo(6);
+    return spark().read().format("delta").load(w.table(Warehouse.METRICS))
+        .where("run = '" + run + "-sft' AND kind = 'sft'").orderBy("step").collectAsList().stream()
+        .map(row -> row.<Double>getAs("lr")).toList();
+  }
+}
