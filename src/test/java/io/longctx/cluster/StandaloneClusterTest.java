@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.longctx.jobs.Warehouse;
+import io.longctx.jobs.train.TinyRuns;
 import io.longctx.jobs.train.TrainTables;
 import io.longctx.testing.SparkTestBase;
+import io.longctx.testing.TableText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -129,22 +131,11 @@ class StandaloneClusterTest extends SparkTestBase {
     return out;
   }
 
-  /** A 1-layer model and two one-step phases matching the two length buckets; no warm-up SFT. */
+  /** {@link TinyRuns}' 1-layer model and batches, two one-step phases matching the two length buckets. */
   private static Map<String, String> trainOverrides(Map<String, String> common) {
-    Map<String, String> m = new LinkedHashMap<>(common);
-    m.put("policy.embedded", "{hidden-size: 32, layers: 1, attention-heads: 2, kv-heads: 1,"
-        + " intermediate-size: 64, rope-theta: 10000.0}");
-    m.put("curriculum.phases", "[{name: short, max-input-tokens: 512, max-response-tokens: 6, steps: 1},"
-        + " {name: long, max-input-tokens: 1024, max-response-tokens: 6, steps: 1}]");
-    m.put("curriculum.retrospective", "{enabled: true, mode: zero-accuracy, share: 0.5, max-weight: 10.0}");
-    m.put("train.run", "r");
-    m.put("train.group-size", "2");
-    m.put("train.batch-size", "2");
-    m.put("train.max-extra-batches", "1");
-    m.put("train.rollout-partitions", "2");
-    m.put("optim.lr", "0.01");
-    m.put("optim.mini-batch-size", "2");
-    m.put("optim.micro-batch-size", "2");
+    Map<String, String> m = TinyRuns.overrides(Path.of(common.get("warehouse")), "r");
+    m.putAll(common);
+    m.put("curriculum.phases", TinyRuns.TWO_BUCKET_PHASES);
     return m;
   }
 

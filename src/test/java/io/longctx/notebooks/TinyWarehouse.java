@@ -8,14 +8,14 @@ import io.longctx.jobs.Warehouse;
 import io.longctx.jobs.config.ConfigLoader;
 import io.longctx.jobs.config.EvalConfig;
 import io.longctx.jobs.config.LongctxConfig;
+import io.longctx.jobs.train.TinyRuns;
+import io.longctx.transforms.eval.ResponseScorer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import io.longctx.transforms.eval.ResponseScorer;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -32,32 +32,15 @@ final class TinyWarehouse {
 
   private TinyWarehouse() {}
 
-  /** Config overrides: a 1-layer model, prompts of 300-1000 byte tokens, 2 responses per prompt. */
+  /** Config overrides: {@link TinyRuns}' 1-layer model and batches, prompts of 300-1000 byte tokens. */
   static Map<String, String> overrides(Path warehouse, Path badRecords) {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("warehouse", warehouse.toString());
-    m.put("spark.shuffle-partitions", "2");
+    Map<String, String> m = TinyRuns.overrides(warehouse, RUN);
     m.put("synth.samples", "24");
     m.put("synth.heldout-samples", "3");
     m.put("synth.length-bands", "[{min: 300, max: 470, share: 0.5}, {min: 600, max: 970, share: 0.5}]");
     m.put("curate.buckets", "[512, 1024]");
     m.put("curate.inputs", "[synth/train.jsonl, " + badRecords + "]");
-    m.put("policy.embedded",
-        "{hidden-size: 32, layers: 1, attention-heads: 2, kv-heads: 1, intermediate-size: 64, rope-theta: 10000.0}");
-    m.put("curriculum.phases", "[{name: short, max-input-tokens: 512, max-response-tokens: 6, steps: 1},"
-        + " {name: long, max-input-tokens: 1024, max-response-tokens: 6, steps: 1}]");
-    m.put("curriculum.retrospective", "{enabled: true, mode: zero-accuracy, share: 0.5, max-weight: 10.0}");
-    m.put("train.run", RUN);
-    m.put("train.group-size", "2");
-    m.put("train.batch-size", "2");
-    m.put("train.max-extra-batches", "1");
-    m.put("train.rollout-partitions", "2");
-    m.put("optim.lr", "0.01");
-    m.put("optim.mini-batch-size", "2");
-    m.put("optim.micro-batch-size", "2");
-    m.put("sft.epochs", "1");
-    m.put("sft.batch-size", "4");
-    m.put("sft.lr", "0.01");
+    m.put("curriculum.phases", TinyRuns.TWO_BUCKET_PHASES);
     m.put("eval.samples-per-item", "2");
     m.put("eval.max-new-tokens", "6");
     m.put("eval.max-input-tokens", "1024");

@@ -4,16 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.longctx.jobs.Warehouse;
 import io.longctx.testing.SparkTestBase;
+import io.longctx.testing.TableText;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,32 +113,14 @@ class KillResumeTest extends SparkTestBase {
     }
     Dataset<Row> df = spark().read().format("delta").option("versionAsOf", version)
         .load(Warehouse.at(warehouse.toString()).table(Warehouse.HARD_SAMPLES));
-    return text(df, Warehouse.at(warehouse.toString()).root().toString(), List.of());
+    return TableText.rows(df, Warehouse.at(warehouse.toString()).root().toString(), TrainTables.TIMINGS);
   }
 
   /** Every row of a table as text, sorted; timings and {@code skip} dropped, warehouse paths made relative. */
   private List<String> rows(Path warehouse, String table, List<String> skip) {
-    Dataset<Row> df = spark().read().format("delta").load(Warehouse.at(warehouse.toString()).table(table));
-    return text(df, Warehouse.at(warehouse.toString()).root().toString(), skip);
-  }
-
-  private static List<String> text(Dataset<Row> df, String root, List<String> skip) {
-    List<Column> cols = new ArrayList<>();
-    for (String c : df.columns()) {
-      if (TrainTables.TIMINGS.contains(c) || skip.contains(c)) {
-        continue;
-      }
-      Column col = functions.col(c);
-      cols.add(df.schema().apply(c).dataType() instanceof org.apache.spark.sql.types.StringType
-          ? functions.replace(col, functions.lit(root), functions.lit("<wh>")).as(c)
-          : col);
-    }
-    List<String> out = new ArrayList<>();
-    for (Row r : df.select(cols.toArray(new Column[0])).collectAsList()) {
-      out.add(r.toString());
-    }
-    out.sort(null);
-    return out;
+    Set<String> dropped = new HashSet<>(TrainTables.TIMINGS);
+    dropped.addAll(skip);
+    return TableText.rows(spark(), Warehouse.at(warehouse.toString()), table, dropped);
   }
 
   private static Process launchTrain(Path warehouse, Path log) throws Exception {

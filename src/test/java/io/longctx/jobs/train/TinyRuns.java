@@ -17,6 +17,11 @@ import org.apache.spark.sql.types.StructType;
 public final class TinyRuns {
   private TinyRuns() {}
 
+  /** One-step phases for prompts of up to 512 and up to 1024 byte tokens (curate buckets [512, 1024]). */
+  public static final String TWO_BUCKET_PHASES =
+      "[{name: short, max-input-tokens: 512, max-response-tokens: 6, steps: 1},"
+          + " {name: long, max-input-tokens: 1024, max-response-tokens: 6, steps: 1}]";
+
   /** Config overrides for a run that takes seconds per step on a CPU. */
   public static Map<String, String> overrides(Path warehouse, String run) {
     Map<String, String> m = new LinkedHashMap<>();

@@ -1,7 +1,8 @@
-package io.longctx.cluster;
+package io.longctx.testing;
 
 import io.longctx.jobs.Warehouse;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -15,12 +16,16 @@ import org.apache.spark.sql.types.StringType;
  * warehouse root inside string columns reads {@code <wh>}, and the named columns (wall-clock timings) are left
  * out. Doubles print in full ({@code Row.toString}), so equal text means bit-equal values.
  */
-final class TableText {
+public final class TableText {
   private TableText() {}
 
-  static List<String> rows(SparkSession spark, Warehouse wh, String table, List<String> skip) {
-    Dataset<Row> df = spark.read().format("delta").load(wh.table(table));
-    String root = wh.root().toString();
+  /** The rows of {@code table} in {@code wh}, without the {@code skip} columns. */
+  public static List<String> rows(SparkSession spark, Warehouse wh, String table, Collection<String> skip) {
+    return rows(spark.read().format("delta").load(wh.table(table)), wh.root().toString(), skip);
+  }
+
+  /** The rows of {@code df} (a table of the warehouse at {@code root}), without the {@code skip} columns. */
+  public static List<String> rows(Dataset<Row> df, String root, Collection<String> skip) {
     List<Column> cols = new ArrayList<>();
     for (String c : df.columns()) {
       if (skip.contains(c)) {
@@ -40,7 +45,7 @@ final class TableText {
   }
 
   /** The column names of a table, in order. */
-  static List<String> columns(SparkSession spark, Warehouse wh, String table) {
+  public static List<String> columns(SparkSession spark, Warehouse wh, String table) {
     return List.of(spark.read().format("delta").load(wh.table(table)).columns());
   }
 }
