@@ -30,7 +30,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Warm-up SFT: token NLL of verified reasoning traces ({@code <think>...</think>} then "Therefore, the answer
- * is ...") given the templated prompt, over the samples that fit the first curriculum phase. One committed step
+ * is ...") given the templated prompt, over the samples within the SFT cap ({@code sft.max-input-tokens}, else the
+ * first curriculum phase's), epoch by epoch within {@code sft.epoch-caps} when set. One committed step
  * per epoch under run {@code <train.run>-sft}, so an interrupted SFT resumes at the next epoch; the RL job starts
  * from its last checkpoint.
  */
@@ -61,19 +62,35 @@ public final class WarmupSftJob {
     CheckpointRecord previous = last.isPresent()
         ? TrainTables.read(spark, checkpoints, run, last.getAsLong())
         : commitStart(tables, checkpoints, run);
-    List<SftExample> examples = examples(previous.samplesVersion());
+    List<Example> examples = examples(previous.samplesVersion());
     if (examples.isEmpty()) {
       throw new IllegalStateException("No samples with a reasoning trace fit the SFT cap of "
           + config.sft().cap(config.curriculum()) + " tokens (sft.max-input-tokens, 0 = the first phase's cap):"
           + " nothing to fine-tune on.");
     }
+    List<List<SftExample>> perEpoch = new ArrayList<>();
+    for (long epoch = 1; epoch <= sft.epochs(); epoch++) {
+      int cap = sft.epochCap(config.curriculum(), epoch);
+      List<SftExample> within = examples.stream().filter(e -> e.promptTokens() <= cap).map(Example::sft).toList();
+      if (within.isEmpty()) {
+        throw new IllegalStateException("No samples with a reasoning trace fit epoch " + epoch + "'s cap of " + cap
+            + " tokens (sft.epoch-caps): nothing to fine-tune on in that epoch.");
+      }
+      perEpoch.add(within);
+    }
     double lastLoss = Double.NaN;
-    ProgressBar bar = new ProgressBar("sft " + run, (long) (sft.epochs() - previous.step()) * batches(examples));
-    try (PolicyState policy = PolicyState.load(Path.of(previous.checkpointPath()), optim(examples), config.policy().device())) {
+    long remaining = 0;
+    for (long epoch = previous.step() + 1; epoch <= sft.epochs(); epoch++) {
+      remaining += batches(perEpoch.get((int) epoch - 1));
+    }
+    ProgressBar bar = new ProgressBar("sft " + run, remaining);
+    long totalUpdates = perEpoch.stream().mapToLong(this::batches).sum();
+    try (PolicyState policy =
+        PolicyState.load(Path.of(previous.checkpointPath()), optim(totalUpdates), config.policy().device())) {
       policy.useAllCores(config.policy().cpuThreads());
       for (long epoch = previous.step() + 1; epoch <= sft.epochs(); epoch++) {
         long t0 = System.nanoTime();
-        List<SftExample> order = new ArrayList<>(examples);
+        List<SftExample> order = new ArrayList<>(perEpoch.get((int) epoch - 1));
         Collections.shuffle(order, new Random(config.train().seed() * 31 + epoch));
         List<UpdateStats> updates = new ArrayList<>();
         for (int from = 0; from < order.size(); from += sft.batchSize()) {
@@ -85,7 +102,7 @@ public final class WarmupSftJob {
         policy.save(dir);
         Map<String, Double> m = new LinkedHashMap<>();
         TrainPolicyJob.putUpdateStats(m, updates);
-        m.put("groups", (double) examples.size());
+        m.put("groups", (double) order.size());
         m.put("time_optimizer_s", optS);
         m.put("time_total_s", (System.nanoTime() - t0) / 1e9);
         lastLoss = m.getOrDefault("loss", Double.NaN);
@@ -98,6 +115,10 @@ public final class WarmupSftJob {
       }
     }
     return new Result(run, examples.size(), previous.step(), previous.checkpointPath(), lastLoss);
+  }
+
+  /** A tokenised trace and its sample's prompt length (for the per-epoch caps). */
+  private record Example(SftExample sft, int promptTokens) {
   }
 
   private CheckpointRecord commitStart(StepTables tables, String checkpoints, String run) {
@@ -115,17 +136,17 @@ public final class WarmupSftJob {
   }
 
   /** Traces of samples within the SFT cap, tokenised; sorted by sample id for determinism. */
-  private List<SftExample> examples(long samplesVersion) {
+  private List<Example> examples(long samplesVersion) {
     int cap = config.sft().cap(config.curriculum());
     List<Row> rows = spark.read().format("delta").option("versionAsOf", samplesVersion)
         .load(warehouse.table(Warehouse.SAMPLES))
         .where(col("trace").isNotNull().and(col("prompt_tokens").leq(cap)))
-        .select("sample_id", "prompt", "trace")
+        .select("sample_id", "prompt", "trace", "prompt_tokens")
         .orderBy("sample_id")
         .collectAsList();
     int max = config.sft().maxSamples() > 0 ? Math.min(rows.size(), config.sft().maxSamples()) : rows.size();
     ChatTemplate template = ChatTemplate.forName(config.policy().chatTemplate());
-    List<SftExample> out = new ArrayList<>(max);
+    List<Example> out = new ArrayList<>(max);
     try (Tokenizer tok = new TokenizerSpec(config.policy().tokenizer()).open()) {
       int stop = tok.stopTokenIds()[0];
       for (Row r : rows.subList(0, max)) {
@@ -134,7 +155,7 @@ public final class WarmupSftJob {
         int[] response = tok.encode(rendered.substring(cut) + r.getString(2));
         int[] withStop = Arrays.copyOf(response, response.length + 1);
         withStop[response.length] = stop;
-        out.add(new SftExample(tok.encode(rendered.substring(0, cut)), withStop));
+        out.add(new Example(new SftExample(tok.encode(rendered.substring(0, cut)), withStop), r.getInt(3)));
       }
     }
     return out;
@@ -151,19 +172,19 @@ public final class WarmupSftJob {
         .orElse(rendered.length());
   }
 
-  private int batches(List<SftExample> examples) {
+  private long batches(List<SftExample> examples) {
     return (examples.size() + config.sft().batchSize() - 1) / config.sft().batchSize();
   }
 
   /**
    * The optimizer settings with SFT's learning rate, warm-up, schedule and batch size; one update per batch, so a
-   * cosine schedule spans {@code epochs x batches} updates.
+   * cosine schedule spans every epoch's batches ({@code totalUpdates}).
    */
-  private OptimConfig optim(List<SftExample> examples) {
+  private OptimConfig optim(long totalUpdates) {
     OptimConfig o = config.optim();
     SftConfig s = config.sft();
     return new OptimConfig(s.lr(), o.beta1(), o.beta2(), o.eps(), o.weightDecay(), s.warmupSteps(), s.schedule(),
-        (long) s.epochs() * batches(examples), s.minLrRatio(), o.maxGradNorm(), o.clipRatioLow(), o.clipRatioHigh(),
+        totalUpdates, s.minLrRatio(), o.maxGradNorm(), o.clipRatioLow(), o.clipRatioHigh(),
         o.lossAgg(), o.entropyCoef(), o.klCoef(), s.batchSize(), Math.min(o.microBatchSize(), s.batchSize()), 1);
   }
 }

@@ -1,6 +1,7 @@
 package io.longctx.jobs.config;
 
 import io.longctx.common.Check;
+import io.longctx.common.ConfigException;
 import io.longctx.curriculum.CurriculumConfig;
 import java.util.List;
 
@@ -20,13 +21,16 @@ import java.util.List;
  *     over all of SFT's updates ({@code epochs x batches}) to {@code min-lr-ratio x lr}. A model trained from
  *     scratch at a large rate ends noisy under a constant rate; the decay lets the last epoch settle
  * @param minLrRatio floor of the cosine schedule as a fraction of {@code lr}
+ * @param epochCaps a length curriculum inside SFT: the prompt-length cap of each epoch, one entry per epoch (each
+ *     at most {@link #cap}); empty (the default) = {@link #cap} for every epoch. A model trained from scratch learns
+ *     to find the answer sooner on short documents, then carries it to the long ones
  */
 public record SftConfig(
     boolean enabled, int epochs, int batchSize, double lr, int warmupSteps, int maxSamples, boolean questionLoss,
-    int maxInputTokens, String schedule, double minLrRatio) {
+    int maxInputTokens, String schedule, double minLrRatio, List<Integer> epochCaps) {
 
   public static SftConfig defaults() {
-    return new SftConfig(true, 3, 128, 5e-6, 0, 0, false, 0, "constant", 0.1);
+    return new SftConfig(true, 3, 128, 5e-6, 0, 0, false, 0, "constant", 0.1, List.of());
   }
 
   /** The prompt-length cap of the SFT samples: {@code max-input-tokens}, or the first phase's cap when it is 0. */
@@ -34,7 +38,24 @@ public record SftConfig(
     return maxInputTokens > 0 ? maxInputTokens : curriculum.phases().get(0).maxInputTokens();
   }
 
-  public void validate() {
+  /** The prompt-length cap of epoch {@code epoch} (1-based). */
+  public int epochCap(CurriculumConfig curriculum, long epoch) {
+    return epochCaps.isEmpty() ? cap(curriculum) : epochCaps.get(Math.toIntExact(epoch - 1));
+  }
+
+  /** Checks {@code epoch-caps} against the overall cap ({@code max-input-tokens} or the first phase's). */
+  public void validate(CurriculumConfig curriculum) {
+    validateKeys();
+    int cap = cap(curriculum);
+    for (int i = 0; i < epochCaps.size(); i++) {
+      if (epochCaps.get(i) > cap) {
+        throw new ConfigException("sft.epoch-caps[" + i + "]", "is " + epochCaps.get(i) + ", over the SFT cap of "
+            + cap + " tokens (sft.max-input-tokens, 0 = the first phase's cap)");
+      }
+    }
+  }
+
+  private void validateKeys() {
     Check.positive("sft.epochs", epochs);
     Check.positive("sft.batch-size", batchSize);
     Check.positive("sft.lr", lr);
@@ -43,5 +64,18 @@ public record SftConfig(
     Check.nonNegative("sft.max-input-tokens", maxInputTokens);
     Check.oneOf("sft.schedule", schedule, List.of("constant", "cosine"));
     Check.range("sft.min-lr-ratio", minLrRatio, 0.0, 1.0);
+    if (epochCaps == null) {
+      throw new ConfigException("sft.epoch-caps", "must be a list of prompt-length caps, one per epoch ([] = none)");
+    }
+    if (!epochCaps.isEmpty() && epochCaps.size() != epochs) {
+      throw new ConfigException("sft.epoch-caps", "lists " + epochCaps.size() + " caps for " + epochs
+          + " epochs (sft.epochs): give one cap per epoch, or [] for max-input-tokens in every epoch");
+    }
+    for (int i = 0; i < epochCaps.size(); i++) {
+      if (epochCaps.get(i) == null) {
+        throw new ConfigException("sft.epoch-caps[" + i + "]", "must be a number of tokens > 0");
+      }
+      Check.positive("sft.epoch-caps[" + i + "]", epochCaps.get(i));
+    }
   }
 }

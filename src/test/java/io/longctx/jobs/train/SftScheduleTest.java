@@ -33,25 +33,55 @@ class SftScheduleTest extends SparkTestBase {
   }
 
   @Test
+  void epochCapsTrainShortPromptsFirstAndTheScheduleSpansEveryEpochsBatches() {
+    Map<String, String> sets = Map.of("sft.max-input-tokens", "400", "sft.epoch-caps", "[90, 400]");
+    List<Row> epochs = sftMetrics("caps", "cosine", sets);
+    // epoch 1: the 6 short prompts (3 updates at batch 2); epoch 2: all 12 (6 updates); 9 updates in the cosine
+    assertThat(epochs).extracting(r -> r.<Double>getAs("groups")).containsExactly(6.0, 12.0);
+    assertThat(epochs).extracting(r -> r.<Double>getAs("updates")).containsExactly(3.0, 6.0);
+    double at2 = 0.01 * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * 2 / 9)));
+    double at8 = 0.01 * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * 8 / 9)));
+    assertThat(epochs.get(0).<Double>getAs("lr")).isCloseTo(at2, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(epochs.get(1).<Double>getAs("lr")).isCloseTo(at8, org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Test
+  void epochCapsNeedOneCapPerEpochWithinTheSftCap() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("sft.epochs", "3", "sft.epoch-caps", "[90, 400]")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'sft.epoch-caps'")
+        .hasMessageContaining("2 caps for 3 epochs");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("sft.epochs", "2", "sft.max-input-tokens", "300",
+        "sft.epoch-caps", "[90, 400]")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'sft.epoch-caps[1]'")
+        .hasMessageContaining("over the SFT cap of 300");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("sft.epochs", "2", "sft.epoch-caps", "[0, 90]")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'sft.epoch-caps[0]'");
+  }
+
+  @Test
   void unknownScheduleIsNamed() {
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("sft.schedule", "linear")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("'sft.schedule'").hasMessageContaining("cosine");
   }
 
   private List<Double> lastLrPerEpoch(String run, String schedule) {
+    return sftMetrics(run, schedule, Map.of()).stream().map(row -> row.<Double>getAs("lr")).toList();
+  }
+
+  /** Two SFT epochs at batch 2 over TinyRuns' samples; the metrics row of each epoch. */
+  private List<Row> sftMetrics(String run, String schedule, Map<String, String> extra) {
     Path wh = dir.resolve(run);
     Map<String, String> sets = TinyRuns.overrides(wh, run);
     sets.put("sft.epochs", "2");
     sets.put("sft.batch-size", "2");
     sets.put("sft.schedule", schedule);
     sets.put("sft.min-lr-ratio", "0.1");
+    sets.putAll(extra);
     LongctxConfig config = ConfigLoader.load(null, sets);
     Warehouse w = Warehouse.at(wh.toString());
     TinyRuns.writeSamples(spark(), w.table(Warehouse.SAMPLES));
-    WarmupSftJob.Result r = new WarmupSftJob(spark(), config, w).execute();
-    assertThat(r.examples()).isEqualTo(6);
+    new WarmupSftJob(spark(), config, w).execute();
     return spark().read().format("delta").load(w.table(Warehouse.METRICS))
-        .where("run = '" + run + "-sft' AND kind = 'sft'").orderBy("step").collectAsList().stream()
-        .map(row -> row.<Double>getAs("lr")).toList();
+        .where("run = '" + run + "-sft' AND kind = 'sft'").orderBy("step").collectAsList();
   }
 }
