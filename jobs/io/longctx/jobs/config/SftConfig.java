@@ -18,7 +18,7 @@ import java.util.List;
  *     model trained from scratch has never seen longer positions, so the embedded default fine-tunes on every
  *     length it will be evaluated on
  * @param schedule {@code constant} (the default) or {@code cosine}: after {@code warmup-steps}, the rate decays
- *     over all of SFT's updates ({@code epochs x batches}) to {@code min-lr-ratio x lr}. A model trained from
+ *     over all of SFT's updates (every epoch's batches) to {@code min-lr-ratio x lr}. A model trained from
  *     scratch at a large rate ends noisy under a constant rate; the decay lets the last epoch settle
  * @param minLrRatio floor of the cosine schedule as a fraction of {@code lr}
  * @param epochCaps a length curriculum inside SFT: the prompt-length cap of each epoch, one entry per epoch (each
