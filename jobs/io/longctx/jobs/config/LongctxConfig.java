@@ -50,7 +50,7 @@ public record LongctxConfig(
     policy.validate();
     rewards.validate();
     curriculum.validate();
-    sft.validate(curriculum);
+    sft.validate();
     train.validate();
     optim.validate();
     eval.validate();

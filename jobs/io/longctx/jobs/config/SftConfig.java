@@ -21,9 +21,10 @@ import java.util.List;
  *     over all of SFT's updates (every epoch's batches) to {@code min-lr-ratio x lr}. A model trained from
  *     scratch at a large rate ends noisy under a constant rate; the decay lets the last epoch settle
  * @param minLrRatio floor of the cosine schedule as a fraction of {@code lr}
- * @param epochCaps a length curriculum inside SFT: the prompt-length cap of each epoch, one entry per epoch (each
- *     at most {@link #cap}); empty (the default) = {@link #cap} for every epoch. A model trained from scratch learns
- *     to find the answer sooner on short documents, then carries it to the long ones
+ * @param epochCaps a length curriculum inside SFT: the prompt-length cap of epoch 1, 2, ...; the last entry holds
+ *     for any later epoch (so {@code --set sft.epochs=N} works with any list) and every cap is bounded by
+ *     {@link #cap}; empty (the default) = {@link #cap} for every epoch. A model trained from scratch learns to find
+ *     the answer sooner on short documents, then carries it to the long ones
  */
 public record SftConfig(
     boolean enabled, int epochs, int batchSize, double lr, int warmupSteps, int maxSamples, boolean questionLoss,
@@ -38,24 +39,19 @@ public record SftConfig(
     return maxInputTokens > 0 ? maxInputTokens : curriculum.phases().get(0).maxInputTokens();
   }
 
-  /** The prompt-length cap of epoch {@code epoch} (1-based). */
+  /**
+   * The prompt-length cap of epoch {@code epoch} (1-based): its {@code epoch-caps} entry (the last one past the end
+   * of the list), never above {@link #cap}.
+   */
   public int epochCap(CurriculumConfig curriculum, long epoch) {
-    return epochCaps.isEmpty() ? cap(curriculum) : epochCaps.get(Math.toIntExact(epoch - 1));
-  }
-
-  /** Checks {@code epoch-caps} against the overall cap ({@code max-input-tokens} or the first phase's). */
-  public void validate(CurriculumConfig curriculum) {
-    validateKeys();
     int cap = cap(curriculum);
-    for (int i = 0; i < epochCaps.size(); i++) {
-      if (epochCaps.get(i) > cap) {
-        throw new ConfigException("sft.epoch-caps[" + i + "]", "is " + epochCaps.get(i) + ", over the SFT cap of "
-            + cap + " tokens (sft.max-input-tokens, 0 = the first phase's cap)");
-      }
+    if (epochCaps.isEmpty()) {
+      return cap;
     }
+    return Math.min(cap, epochCaps.get((int) Math.min(epoch, epochCaps.size()) - 1));
   }
 
-  private void validateKeys() {
+  public void validate() {
     Check.positive("sft.epochs", epochs);
     Check.positive("sft.batch-size", batchSize);
     Check.positive("sft.lr", lr);
@@ -66,10 +62,6 @@ public record SftConfig(
     Check.range("sft.min-lr-ratio", minLrRatio, 0.0, 1.0);
     if (epochCaps == null) {
       throw new ConfigException("sft.epoch-caps", "must be a list of prompt-length caps, one per epoch ([] = none)");
-    }
-    if (!epochCaps.isEmpty() && epochCaps.size() != epochs) {
-      throw new ConfigException("sft.epoch-caps", "lists " + epochCaps.size() + " caps for " + epochs
-          + " epochs (sft.epochs): give one cap per epoch, or [] for max-input-tokens in every epoch");
     }
     for (int i = 0; i < epochCaps.size(); i++) {
       if (epochCaps.get(i) == null) {

@@ -46,14 +46,15 @@ class SftScheduleTest extends SparkTestBase {
   }
 
   @Test
-  void epochCapsNeedOneCapPerEpochWithinTheSftCap() {
-    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("sft.epochs", "3", "sft.epoch-caps", "[90, 400]")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("'sft.epoch-caps'")
-        .hasMessageContaining("2 caps for 3 epochs");
-    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("sft.epochs", "2", "sft.max-input-tokens", "300",
-        "sft.epoch-caps", "[90, 400]")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("'sft.epoch-caps[1]'")
-        .hasMessageContaining("over the SFT cap of 300");
+  void epochCapsRepeatTheLastCapAndStayWithinTheSftCap() {
+    // the shipped list with any --set sft.epochs: epochs past the list keep its last cap
+    LongctxConfig c = ConfigLoader.load(null, Map.of("sft.epochs", "4", "sft.max-input-tokens", "300",
+        "sft.epoch-caps", "[90, 400]"));
+    assertThat(java.util.stream.LongStream.rangeClosed(1, 4)
+        .map(e -> c.sft().epochCap(c.curriculum(), e)).boxed().toList())
+        .containsExactly(90L, 300L, 300L, 300L); // 400 is bounded by max-input-tokens
+    LongctxConfig none = ConfigLoader.load(null, Map.of("sft.max-input-tokens", "300"));
+    assertThat(none.sft().epochCap(none.curriculum(), 2)).isEqualTo(300);
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("sft.epochs", "2", "sft.epoch-caps", "[0, 90]")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("'sft.epoch-caps[0]'");
   }
