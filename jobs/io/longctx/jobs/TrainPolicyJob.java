@@ -97,8 +97,10 @@ public final class TrainPolicyJob {
     }
     Judge judge = config.rewards().judge().enabled() ? Judges.openAi(config.rewards().judge()) : null;
     ProgressBar bar = new ProgressBar("train " + run, end - first + 1);
+    // Step 0 is the starting checkpoint (SFT's last epoch, --from, or the initial weights): RL starts a fresh AdamW
+    // and schedule there, as verl does; later steps resume the optimizer state their checkpoint saved.
     try (PolicyState policy = PolicyState.load(Path.of(previous.checkpointPath()), config.optim(),
-        config.policy().device())) {
+        config.policy().device(), t.temperature(), previous.step() > 0)) {
       for (long step = first; step <= end; step++) {
         previous = runStep(step, curriculum.at(step), previous, selector, policy, judge, tables);
         bar.advance(1);

@@ -28,10 +28,12 @@ public final class PolicyState implements AutoCloseable {
 
   private final Qwen2Model model;
   private final PolicyTrainer trainer;
+  private final ModelResponseScorer scorer;
 
-  private PolicyState(Qwen2Model model, PolicyTrainer trainer) {
+  private PolicyState(Qwen2Model model, PolicyTrainer trainer, ModelResponseScorer scorer) {
     this.model = model;
     this.trainer = trainer;
+    this.scorer = scorer;
   }
 
   /**
@@ -40,18 +42,32 @@ public final class PolicyState implements AutoCloseable {
    * @param optim optimizer settings (the SFT job passes its own learning rate and batch sizes)
    */
   public static PolicyState load(Path dir, OptimConfig optim, String device) {
+    return load(dir, optim, device, 1.0, true);
+  }
+
+  /**
+   * Loads the model in {@code dir} for training.
+   *
+   * @param scoringTemperature the temperature of the distribution the trainer's log-probs refer to: the rollout
+   *     temperature for RL (the policy that sampled, as verl), 1 for SFT
+   * @param resumeOptimizer whether to restore the optimizer state saved in {@code dir}; false starts a fresh AdamW
+   *     (and schedule) on these weights, as an RL run does from its SFT or {@code --from} checkpoint
+   */
+  public static PolicyState load(
+      Path dir, OptimConfig optim, String device, double scoringTemperature, boolean resumeOptimizer) {
     Qwen2Model model = Qwen2Model.load(dir, Devices.resolve(device));
+    ModelResponseScorer scorer = new ModelResponseScorer(model, scoringTemperature);
     PolicyTrainer trainer = PolicyTrainer.builder()
         .setParameters(model.parameters())
-        .setScorer(new ModelResponseScorer(model))
+        .setScorer(scorer)
         .optConfig(optim)
         .optVocabSize(model.config().vocabSize())
         .build();
     Path state = dir.resolve(OPTIMIZER_FILE);
-    if (Files.isRegularFile(state)) {
+    if (resumeOptimizer && Files.isRegularFile(state)) {
       trainer.loadState(state);
     }
-    return new PolicyState(model, trainer);
+    return new PolicyState(model, trainer, scorer);
   }
 
   /**
@@ -86,12 +102,11 @@ public final class PolicyState implements AutoCloseable {
   }
 
   /**
-   * Per-token log-probs of each response under the current weights, without gradients, in batches of
-   * {@code batchSize} sequences.
+   * Per-token log-probs of each response under the current weights (at the scoring temperature the state was
+   * loaded with), without gradients, in batches of {@code batchSize} sequences.
    */
   public List<float[]> logProbs(List<int[]> prompts, List<int[]> responses, int batchSize) {
     List<float[]> out = new ArrayList<>(prompts.size());
-    ModelResponseScorer scorer = new ModelResponseScorer(model);
     for (int from = 0; from < prompts.size(); from += batchSize) {
       int to = Math.min(prompts.size(), from + batchSize);
       try (NDManager m = model.manager().newSubManager()) {

@@ -12,12 +12,32 @@ import java.util.List;
  * the longest; right padding needs no attention mask under causal attention (real tokens never see the padding
  * after them) and keeps positions 0..len-1. Only the hidden states that predict response tokens are projected
  * to the vocabulary, so the [B, T, vocab] log-softmax covers responses, not prompts.
+ *
+ * <p>With a sampling temperature the log-probs are those of the tempered distribution {@code softmax(logits / T)}
+ * the rollouts were drawn from (as verl's actor, which divides the logits by the rollout temperature both when it
+ * recomputes the old log-probs and in the update), so the PPO ratio and the policy gradient refer to the policy
+ * that actually sampled.
  */
 public final class ModelResponseScorer implements ResponseScorer {
   private final Qwen2Model model;
+  private final double temperature;
 
+  /** Log-probs of the raw policy (temperature 1; SFT). */
   public ModelResponseScorer(Qwen2Model model) {
+    this(model, 1.0);
+  }
+
+  /** Log-probs of {@code softmax(logits / temperature)}; {@code temperature} must be positive. */
+  public ModelResponseScorer(Qwen2Model model, double temperature) {
+    if (!(temperature > 0) || !Double.isFinite(temperature)) {
+      throw new IllegalArgumentException("Scoring temperature must be positive and finite, got " + temperature);
+    }
     this.model = model;
+    this.temperature = temperature;
+  }
+
+  public double temperature() {
+    return temperature;
   }
 
   @Override
@@ -48,6 +68,9 @@ public final class ModelResponseScorer implements ResponseScorer {
     long h = hidden.getShape().get(2);
     NDArray idx = manager.create(gatherIdx, new Shape(b, t, 1)).broadcast(b, t, h);
     NDArray logits = model.logits(hidden.gather(idx, 1));
+    if (temperature != 1.0) {
+      logits = logits.div((float) temperature);
+    }
     NDArray logSm = logits.logSoftmax(-1);
     NDArray logProbs = logSm.gather(manager.create(targets, new Shape(b, t, 1)), 2).squeeze(2);
     NDArray entropy = null;

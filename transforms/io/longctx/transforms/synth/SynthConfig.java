@@ -119,10 +119,10 @@ public record SynthConfig(
     }
     Check.range("synth.docmath-terms", docmathTerms, 2, 4);
     Check.range("synth.value-digits", valueDigits, 1, 4);
-    if (valueDigits < 3 && distractorSimilarity > 0) {
-      throw new ConfigException("synth.value-digits", "is " + valueDigits + ", but values of fewer than 3 digits"
-          + " cannot stay distinct within a record that has distractor facts; set synth.distractor-similarity: 0"
-          + " or value-digits >= 3");
+    if (valueDigits < 3 && distractorSimilarity > 1) {
+      throw new ConfigException("synth.value-digits", "is " + valueDigits + ", but near-identical distractors"
+          + " (distractor-similarity 2) need values of at least 3 digits to stay distinct; set"
+          + " synth.distractor-similarity to 0 or 1, or value-digits >= 3");
     }
   }
 

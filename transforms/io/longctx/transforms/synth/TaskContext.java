@@ -27,12 +27,17 @@ final class TaskContext {
     return Math.max(0, targetPromptBytes - config.promptOverhead() - q);
   }
 
-  /** How many distractor facts a document of this length gets: 0 at similarity 0, else at least 1. */
+  /**
+   * How many distractor facts a document of this length gets: 0 at similarity 0, else at least 1, and never more
+   * than the value width leaves distinct values for (8 with one-digit values: the answer and its distractors differ).
+   */
   int distractorCount(int docChars) {
     if (config.distractorSimilarity() == 0) {
       return 0;
     }
-    return Math.max(1, (int) Math.round(config.distractorsPerKchar() * docChars / 1000.0));
+    int wanted = Math.max(1, (int) Math.round(config.distractorsPerKchar() * docChars / 1000.0));
+    int distinctValues = config.valueDigits() == 1 ? 9 : 9 * (int) Math.pow(10, config.valueDigits() - 1);
+    return Math.min(wanted, distinctValues - 1);
   }
 
   /** Fixes the question and the document length of a draft, and returns the distractor budget. */

@@ -61,6 +61,18 @@ class TrainPipelineTest extends SparkTestBase {
           .isEqualTo(commits.get(i - 1).<Long>getAs("hard_samples_version"));
     }
 
+    // RL starts a fresh AdamW on the SFT weights (verl): step 1's optimizer has taken exactly step 1's updates,
+    // not SFT's plus them; later steps resume the state their parent saved
+    long sftUpdates = optimizerSteps(Path.of(sft.checkpoint()));
+    assertThat(sftUpdates).isPositive();
+    List<Row> perStep = read(wh, Warehouse.METRICS).where("run = 'tiny'").orderBy("step").collectAsList();
+    long expected = 0;
+    for (int i = 1; i < commits.size(); i++) {
+      expected += Math.round(perStep.get(i - 1).<Double>getAs("updates"));
+      assertThat(optimizerSteps(Path.of(commits.get(i).<String>getAs("checkpoint_path"))))
+          .as("optimizer steps after RL step %d", i).isEqualTo(expected);
+    }
+
     Dataset<Row> metrics = read(wh, Warehouse.METRICS).where("run = 'tiny'");
     assertThat(metrics.count()).isEqualTo(4);
     assertThat(metrics.where("time_total_s > 0 AND groups >= 2").count()).isEqualTo(4);
@@ -83,6 +95,11 @@ class TrainPipelineTest extends SparkTestBase {
     Dataset<Row> ledger = read(wh, Warehouse.HARD_SAMPLES).where("run = 'tiny'");
     assertThat(ledger.count()).isEqualTo(rollouts.select("sample_id").distinct().count());
     assertThat(ledger.agg(functions.sum("responses")).first().getLong(0)).isEqualTo(rollouts.count());
+  }
+
+  private static long optimizerSteps(Path checkpoint) {
+    return Long.parseLong(io.longctx.policy.safetensors.SafetensorsReader.open(
+        checkpoint.resolve(PolicyState.OPTIMIZER_FILE)).metadata().get("step"));
   }
 
   private Dataset<Row> read(Warehouse wh, String table) {

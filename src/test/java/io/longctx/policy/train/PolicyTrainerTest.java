@@ -124,6 +124,41 @@ class PolicyTrainerTest {
   }
 
   @Test
+  void temperatureScorerGivesTheLogProbsOfTheTemperedDistribution() {
+    double temperature = 0.7;
+    try (Qwen2Model model = Qwen2Model.random(SMALL, 22, Device.cpu());
+        NDManager m = NDManager.newBaseManager()) {
+      int[] prompt = {3, 14, 15, 9};
+      int[] response = {26, 5, 35};
+      float[] tempered = new ModelResponseScorer(model, temperature)
+          .score(m, List.of(prompt), List.of(response), false).logProbs().toFloatArray();
+      float[] raw = new ModelResponseScorer(model).score(m, List.of(prompt), List.of(response), false)
+          .logProbs().toFloatArray();
+      // reference: the full forward's logits at the positions that predict each response token, divided by T
+      int[] ids = {3, 14, 15, 9, 26, 5};
+      float[] logits = model.forward(m.create(ids, new ai.djl.ndarray.types.Shape(1, ids.length)))
+          .toFloatArray();
+      int vocab = model.config().vocabSize();
+      for (int j = 0; j < response.length; j++) {
+        int row = (prompt.length - 1 + j) * vocab;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int v = 0; v < vocab; v++) {
+          max = Math.max(max, logits[row + v] / temperature);
+        }
+        double sum = 0;
+        for (int v = 0; v < vocab; v++) {
+          sum += Math.exp(logits[row + v] / temperature - max);
+        }
+        double expected = logits[row + response[j]] / temperature - max - Math.log(sum);
+        assertThat((double) tempered[j]).as("token %d", j).isCloseTo(expected, within(2e-5));
+        assertThat(tempered[j]).as("token %d differs from T=1", j).isNotCloseTo(raw[j], within(1e-4f));
+      }
+    }
+    assertThatThrownBy(() -> new ModelResponseScorer(null, 0.0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("temperature");
+  }
+
+  @Test
   void sameSeedSameResultAndResumeFromSavedStateIsBitExact() throws Exception {
     float[] straight;
     try (Qwen2Model model = Qwen2Model.random(SMALL, 5, Device.cpu());

@@ -26,12 +26,34 @@ class SynthConfigTest {
   }
 
   @Test
-  void shortValuesNeedDocumentsWithoutDistractorFacts() {
+  void shortValuesRefuseNearIdenticalDistractors() {
     assertThatThrownBy(() -> ConfigLoader.load(Path.of("conf/local.yaml"),
-        Map.of("synth.value-digits", "1", "synth.distractor-similarity", "1")))
+        Map.of("synth.value-digits", "1", "synth.distractor-similarity", "2")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("'synth.value-digits'")
-        .hasMessageContaining("distractor-similarity: 0");
+        .hasMessageContaining("distractor-similarity");
+  }
+
+  @Test
+  void oneDigitValuesWithDistractorFactsStayDistinctWithinARecord() {
+    // dense distractors on long documents would want more than the 9 one-digit values: the count is capped at 8
+    SynthConfig c = ConfigLoader.load(Path.of("conf/local.yaml"), Map.of(
+        "synth.value-digits", "1", "synth.distractor-similarity", "1", "synth.distractors-per-kchar", "20",
+        "synth.samples", "200")).synth();
+    java.util.regex.Pattern fact = java.util.regex.Pattern.compile("The (?:code|room|badge) of [A-Z][a-z]+ is (\\d+)\\.");
+    int maxFacts = 0;
+    for (SynthRecord r : SynthGenerator.of(c).records(SynthSplit.TRAIN, 200)) {
+      java.util.regex.Matcher m = fact.matcher(r.context());
+      java.util.Set<String> values = new java.util.HashSet<>();
+      int facts = 0;
+      while (m.find()) {
+        facts++;
+        assertThat(values.add(m.group(1))).as("%s repeats value %s", r.id(), m.group(1)).isTrue();
+      }
+      assertThat(facts).as(r.id()).isBetween(2, 9);
+      maxFacts = Math.max(maxFacts, facts);
+    }
+    assertThat(maxFacts).isEqualTo(9);
   }
 
   @Test
