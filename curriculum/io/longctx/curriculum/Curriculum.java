@@ -37,8 +37,9 @@ public final class Curriculum {
       long first = 1;
       for (int i = 0; i < cfg.size(); i++) {
         CurriculumConfig.Phase p = cfg.get(i);
+        int lower = p.minInputTokens() != null ? p.minInputTokens() : prevCap;
         out.add(new CurriculumPhase(
-            i + 1, p.name(), prevCap, p.maxInputTokens(), p.maxResponseTokens(), p.steps(), first));
+            i + 1, p.name(), lower, p.maxInputTokens(), p.maxResponseTokens(), p.steps(), first));
         prevCap = p.maxInputTokens();
         first += p.steps();
       }

@@ -11,7 +11,8 @@ import java.util.List;
  * @param seed seeds every batch choice: the same seed and step always pick the same samples
  * @param singleStage ablation switch: no curriculum, one phase over every prompt up to the last cap, with the
  *     same total number of steps as the phases together
- * @param phases phase k trains on prompts whose token length is in (cap_{k-1}, cap_k]
+ * @param phases phase k trains on prompts whose token length is in (cap_{k-1}, cap_k], or in
+ *     (min-input-tokens, cap_k] when the phase sets a lower bound of its own (at least cap_{k-1})
  * @param retrospective how hard samples from earlier phases re-enter later batches
  */
 public record CurriculumConfig(long seed, boolean singleStage, List<Phase> phases, Retrospective retrospective) {
@@ -47,6 +48,10 @@ public record CurriculumConfig(long seed, boolean singleStage, List<Phase> phase
         throw new ConfigException(
             k + ".max-input-tokens", "must be greater than the previous phase's cap " + prev + ", got " + p.maxInputTokens());
       }
+      if (p.minInputTokens() != null && (p.minInputTokens() < prev || p.minInputTokens() >= p.maxInputTokens())) {
+        throw new ConfigException(k + ".min-input-tokens", "must be in [" + prev + ", " + p.maxInputTokens()
+            + ") (the previous phase's cap up to this phase's), got " + p.minInputTokens());
+      }
       prev = p.maxInputTokens();
     }
     if (retrospective == null) {
@@ -55,8 +60,17 @@ public record CurriculumConfig(long seed, boolean singleStage, List<Phase> phase
     retrospective.validate();
   }
 
-  /** One curriculum phase. */
-  public record Phase(String name, int maxInputTokens, int maxResponseTokens, int steps) {}
+  /**
+   * One curriculum phase.
+   *
+   * @param minInputTokens exclusive lower bound of the phase's prompt lengths; null = the previous phase's cap (0 for
+   *     the first phase). A first phase can skip the lengths warm-up SFT already covers
+   */
+  public record Phase(String name, int maxInputTokens, int maxResponseTokens, int steps, Integer minInputTokens) {
+    public Phase(String name, int maxInputTokens, int maxResponseTokens, int steps) {
+      this(name, maxInputTokens, maxResponseTokens, steps, null);
+    }
+  }
 
   /**
    * The {@code curriculum.retrospective} section.

@@ -7,7 +7,8 @@ package io.longctx.curriculum;
  *
  * @param number 1-based phase number; the ledger's {@code phase_first_seen}/{@code phase_last_seen} use it
  * @param name the configured name (or {@code single-stage})
- * @param minExclusiveTokens the previous phase's cap, 0 for the first phase
+ * @param minExclusiveTokens the exclusive lower bound: the previous phase's cap (0 for the first phase) unless the phase
+ *     sets {@code min-input-tokens}
  * @param maxInputTokens this phase's cap L_k (inclusive)
  * @param maxResponseTokens generation budget for rollouts in this phase
  * @param steps number of RL steps in this phase

@@ -7,7 +7,8 @@ import java.util.List;
  * The {@code policy} config section: which model and tokenizer the pipeline uses and where it runs.
  *
  * @param model a Hugging Face model directory, or {@code embedded} for the built-in small model
- * @param tokenizer {@code byte} (the embedded model's byte-level tokenizer) or a path to a {@code tokenizer.json}
+ * @param tokenizer {@code synth-bpe} (the embedded model's shipped BPE), {@code byte} (one token per byte),
+ *     {@code bpe:MERGES} (a merges file from {@code longctx tokenizer}) or a path to a {@code tokenizer.json}
  * @param chatTemplate {@code plain} (embedded model), {@code chatml} (Qwen) or {@code r1} (R1-Distill)
  * @param device {@code auto} (Spark-assigned GPU, else CPU), {@code cpu} or {@code gpu}
  * @param embedded the shape of the built-in small model

@@ -76,8 +76,8 @@ public final class GenerateCommand extends ConfiguredCommand {
   List<String> stops = new ArrayList<>();
 
   @Option(names = "--tokenizer", paramLabel = "SPEC",
-      description = "'byte' or a tokenizer.json path (default: tokenizer.json in the model directory, 'byte' for the "
-          + "embedded model, else none).")
+      description = "'synth-bpe', 'byte', 'bpe:MERGES' or a tokenizer.json path (default: tokenizer.json in the model "
+          + "directory; the config's policy.tokenizer for the embedded model; else none).")
   String tokenizer;
 
   @Option(names = "--device", description = "cpu, gpu, gpu:N or auto (default: the config's policy.device).")
@@ -89,7 +89,7 @@ public final class GenerateCommand extends ConfiguredCommand {
     String modelName = model != null ? model : policy.model();
     boolean embedded = modelName.equals("embedded");
     Devices.setCpuThreads(policy.cpuThreads());
-    try (Tokenizer tok = openTokenizer(embedded ? null : Path.of(modelName), embedded ? "byte" : null)) {
+    try (Tokenizer tok = openTokenizer(embedded ? null : Path.of(modelName), embedded ? policy.tokenizer() : null)) {
       int[] prompt = promptIds(tok);
       Qwen2Model m = embedded
           ? Qwen2Model.random(Qwen2Config.embedded(policy.embedded(), tok.vocabSize()), 0,

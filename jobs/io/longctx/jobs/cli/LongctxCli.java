@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       RunCommand.class,
       SynthCommand.class,
+      TokenizerCommand.class,
       CurateCommand.class,
       SftCommand.class,
       TrainCommand.class,

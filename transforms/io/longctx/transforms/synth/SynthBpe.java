@@ -23,8 +23,12 @@ public final class SynthBpe {
   private SynthBpe() {}
 
   public static BpeTokenizer train(SynthConfig config, int records, int vocabSize) {
+    return train(config, records, vocabSize, MIN_FREQUENCY);
+  }
+
+  public static BpeTokenizer train(SynthConfig config, int records, int vocabSize, int minFrequency) {
     SynthGenerator gen = SynthGenerator.of(config);
-    BpeTrainer trainer = new BpeTrainer(vocabSize, MIN_FREQUENCY);
+    BpeTrainer trainer = new BpeTrainer(vocabSize, minFrequency);
     for (SynthRecord r : gen.records(SynthSplit.TRAIN, records)) {
       boolean choice = r.source().contains("choices");
       String prompt = PromptTemplate.build(r.context(), r.question(), choice).prompt();

@@ -83,6 +83,27 @@ class CurriculumTest {
   }
 
   @Test
+  void aPhaseMayRaiseItsLowerBoundToSkipTheLengthsSftCovered() {
+    Curriculum c = Curriculum.of(config(false,
+        new CurriculumConfig.Phase("p1", 512, 48, 2, 96), new CurriculumConfig.Phase("p2", 1024, 48, 2)));
+    CurriculumPhase first = c.phases().get(0);
+    assertThat(first.minExclusiveTokens()).isEqualTo(96);
+    assertThat(first.accepts(96)).isFalse();
+    assertThat(first.accepts(97)).isTrue();
+    assertThat(first.accepts(512)).isTrue();
+    assertThat(c.phases().get(1).minExclusiveTokens()).isEqualTo(512); // the default: the previous cap
+    // the bound can only narrow a phase: not below the previous cap, not at or above its own cap
+    assertThatThrownBy(() -> Curriculum.of(config(false,
+            new CurriculumConfig.Phase("p1", 512, 48, 2), new CurriculumConfig.Phase("p2", 1024, 48, 2, 500))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("curriculum.phases[1].min-input-tokens")
+        .hasMessageContaining("[512, 1024)");
+    assertThatThrownBy(() -> Curriculum.of(config(false, new CurriculumConfig.Phase("p1", 512, 48, 2, 512))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("curriculum.phases[0].min-input-tokens");
+  }
+
+  @Test
   void invalidConfigNamesKeyAndRange() {
     assertThatThrownBy(() -> Curriculum.of(config(false,
             new CurriculumConfig.Phase("a", 100, 10, 1), new CurriculumConfig.Phase("b", 100, 10, 1))))

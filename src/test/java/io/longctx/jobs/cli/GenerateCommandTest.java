@@ -88,7 +88,8 @@ class GenerateCommandTest {
 
   @Test
   void embeddedModelWithByteTokenizer() throws Exception {
-    Run r = run("generate", "--model", "embedded", "--prompt", "hi", "--max-new-tokens", "3", "--seed", "1");
+    Run r = run("generate", "--model", "embedded", "--tokenizer", "byte", "--prompt", "hi", "--max-new-tokens", "3",
+        "--seed", "1");
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode line = JSON.readTree(r.out());
     assertThat(ints(line.get("output_ids"))).startsWith('h', 'i').hasSizeBetween(3, 5);

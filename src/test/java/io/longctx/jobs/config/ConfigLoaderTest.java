@@ -25,7 +25,8 @@ class ConfigLoaderTest {
   void shippedLocalConfigLoadsAndValidates() {
     LongctxConfig c = ConfigLoader.load(Path.of("conf/local.yaml"));
     assertThat(c.spark().master()).isEqualTo("local[2]");
-    assertThat(c.curate().buckets()).containsExactly(320, 512, 1024);
+    assertThat(c.curate().buckets()).containsExactly(512, 768, 1024);
+    assertThat(c.policy().tokenizer()).isEqualTo("synth-bpe");
   }
 
   @Test
