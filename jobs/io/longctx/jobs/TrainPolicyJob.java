@@ -140,6 +140,7 @@ public final class TrainPolicyJob {
     int extra = 0;
     long kept = 0;
     for (int attempt = 0; attempt <= (t.dynamicSampling() ? t.maxExtraBatches() : 0); attempt++) {
+      extra = attempt; // batches drawn beyond the first
       StepBatch batch = attempt == 0
           ? selector.replay(spark, step, previous.samplesVersion(), previous.hardSamplesVersion())
           : extraSelector(attempt).replay(spark, step, previous.samplesVersion(), previous.hardSamplesVersion());
@@ -162,7 +163,6 @@ public final class TrainPolicyJob {
       if (!t.dynamicSampling() || kept >= t.batchSize()) {
         break;
       }
-      extra = attempt + 1;
     }
     Dataset<Row> scored = all.withColumn("run", org.apache.spark.sql.functions.lit(run))
         .withColumn("step", org.apache.spark.sql.functions.lit(step))

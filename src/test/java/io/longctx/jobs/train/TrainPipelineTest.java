@@ -76,6 +76,10 @@ class TrainPipelineTest extends SparkTestBase {
     Dataset<Row> metrics = read(wh, Warehouse.METRICS).where("run = 'tiny'");
     assertThat(metrics.count()).isEqualTo(4);
     assertThat(metrics.where("time_total_s > 0 AND groups >= 2").count()).isEqualTo(4);
+    // extra_batches counts the batches drawn beyond the first (train.max-extra-batches = 1 here); each holds at
+    // most batch-size (2) prompts
+    assertThat(metrics.where("extra_batches < 0 OR extra_batches > 1").count()).isZero();
+    assertThat(metrics.where("groups > (extra_batches + 1) * 2").count()).isZero();
     assertThat(read(wh, Warehouse.METRICS).where("run = 'tiny-sft' AND kind = 'sft'").count()).isEqualTo(1);
 
     Dataset<Row> rollouts = read(wh, Warehouse.ROLLOUTS).where("run = 'tiny'");
