@@ -49,6 +49,15 @@ public final class MetricCurves {
    *     row per step) and is collected to the driver
    * @return the metric columns that were drawn
    */
+  /**
+   * The y-axis number format: plain with three decimals, or scientific when every value is below 0.01 in magnitude
+   * (learning rates of 1e-4 would otherwise all read "0").
+   */
+  static String yPattern(Map<String, List<double[]>> byRun) {
+    double max = byRun.values().stream().flatMap(List::stream).mapToDouble(p -> Math.abs(p[1])).max().orElse(0);
+    return max > 0 && max < 0.01 ? "0.0##E0" : "#,##0.###";
+  }
+
   public static List<String> write(Dataset<Row> metrics, List<String> columns, Path png) throws IOException {
     List<Row> rows = metrics.orderBy(functions.col("run"), functions.col("step")).collectAsList();
     List<XYChart> charts = new ArrayList<>();
@@ -68,7 +77,7 @@ public final class MetricCurves {
       XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(column).xAxisTitle("step").build();
       chart.getStyler().setLegendVisible(byRun.size() > 1).setChartTitleBoxVisible(false)
           .setChartBackgroundColor(Color.WHITE);
-      chart.getStyler().setYAxisDecimalPattern("#,##0.###").setXAxisDecimalPattern("0");
+      chart.getStyler().setYAxisDecimalPattern(yPattern(byRun)).setXAxisDecimalPattern("0");
       for (Map.Entry<String, List<double[]>> e : byRun.entrySet()) {
         double[] x = e.getValue().stream().mapToDouble(p -> p[0]).toArray();
         double[] y = e.getValue().stream().mapToDouble(p -> p[1]).toArray();

@@ -283,9 +283,10 @@ class CurateSamplesJobTest extends SparkTestBase {
     int code;
     try {
       System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+      // the same tokenizer as the in-process run (the code default; conf/local.yaml uses synth-bpe)
       code = LongctxCli.execute("curate", "--warehouse", warehouse.toString(), "--set", "curate.buckets=[300, 600, 1200]",
-          "--set", "curate.max-record-bytes=6000", "--input", jsonl.toString(), "--input", csv.toString(),
-          "--input", parquet.toString());
+          "--set", "curate.max-record-bytes=6000", "--set", "policy.tokenizer=byte", "--input", jsonl.toString(),
+          "--input", csv.toString(), "--input", parquet.toString());
     } finally {
       System.setOut(old);
     }

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.longctx.policy.model.Golden;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,23 +19,10 @@ class GenerateCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path dir;
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = LongctxCli.execute(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
+
 
   private static int[] ints(JsonNode array) {
     List<Integer> l = new ArrayList<>();
@@ -55,7 +39,7 @@ class GenerateCommandTest {
       expected = Golden.tensor("greedy_output", m).toIntArray();
     }
     String ids = IntStream.of(prompt).mapToObj(Integer::toString).collect(Collectors.joining(","));
-    Run r = run("generate", "--model", Golden.modelDir().toString(), "--input-ids", ids, "--max-new-tokens", "24",
+    CliRun r = run("generate", "--model", Golden.modelDir().toString(), "--input-ids", ids, "--max-new-tokens", "24",
         "--greedy");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out().strip().lines().count()).isEqualTo(1);
@@ -74,21 +58,21 @@ class GenerateCommandTest {
       Files.copy(Golden.modelDir().resolve(f), model.resolve(f));
     }
     Files.copy(Path.of(getClass().getResource("/tokenizer/wordlevel-tokenizer.json").toURI()), model.resolve("tokenizer.json"));
-    Run r = run("generate", "--model", model.toString(), "--prompt", "the cat sat", "--max-new-tokens", "5",
+    CliRun r = run("generate", "--model", model.toString(), "--prompt", "the cat sat", "--max-new-tokens", "5",
         "--temperature", "0.8", "--top-p", "0.9", "--seed", "3");
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode line = JSON.readTree(r.out());
     int[] out = ints(line.get("output_ids"));
     assertThat(out).startsWith(10, 11, 12);
     assertThat(line.get("text").isTextual()).isTrue();
-    Run again = run("generate", "--model", model.toString(), "--prompt", "the cat sat", "--max-new-tokens", "5",
+    CliRun again = run("generate", "--model", model.toString(), "--prompt", "the cat sat", "--max-new-tokens", "5",
         "--temperature", "0.8", "--top-p", "0.9", "--seed", "3");
     assertThat(again.out()).isEqualTo(r.out());
   }
 
   @Test
   void embeddedModelWithByteTokenizer() throws Exception {
-    Run r = run("generate", "--model", "embedded", "--tokenizer", "byte", "--prompt", "hi", "--max-new-tokens", "3",
+    CliRun r = run("generate", "--model", "embedded", "--tokenizer", "byte", "--prompt", "hi", "--max-new-tokens", "3",
         "--seed", "1");
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode line = JSON.readTree(r.out());
@@ -98,10 +82,10 @@ class GenerateCommandTest {
 
   @Test
   void promptWithoutTokenizerIsAUsageError() {
-    Run r = run("generate", "--model", Golden.modelDir().toString(), "--prompt", "x", "--max-new-tokens", "2");
+    CliRun r = run("generate", "--model", Golden.modelDir().toString(), "--prompt", "x", "--max-new-tokens", "2");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("--prompt needs a tokenizer");
-    Run bad = run("generate", "--model", dir.toString(), "--input-ids", "1,2", "--max-new-tokens", "2");
+    CliRun bad = run("generate", "--model", dir.toString(), "--input-ids", "1,2", "--max-new-tokens", "2");
     assertThat(bad.code()).isEqualTo(1);
     assertThat(bad.err()).contains("no config.json");
   }

@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.longctx.policy.tokenizer.BpeTokenizer;
 import io.longctx.policy.tokenizer.Tokenizer;
 import io.longctx.policy.tokenizer.TokenizerSpec;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -20,28 +17,15 @@ class TokenizerCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path dir;
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = LongctxCli.execute(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
+
 
   @Test
   void learnsFromTheSynthGeneratorAndTheFileLoadsAsABpeSpec() throws Exception {
     Path merges = dir.resolve("out/merges.txt");
-    Run r = run("tokenizer", "--out", merges.toString(), "--records", "300", "--vocab-size", "400");
+    CliRun r = run("tokenizer", "--out", merges.toString(), "--records", "300", "--vocab-size", "400");
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode line = JSON.readTree(r.out());
     assertThat(line.get("vocab_size").asInt()).isEqualTo(400);
@@ -61,14 +45,14 @@ class TokenizerCommandTest {
     Path text = dir.resolve("corpus.txt");
     Files.writeString(text, "alpha beta gamma\nalpha beta\nalpha\n");
     Path merges = dir.resolve("m.txt");
-    Run r = run("tokenizer", "--out", merges.toString(), "--input", text.toString(), "--min-frequency", "2");
+    CliRun r = run("tokenizer", "--out", merges.toString(), "--input", text.toString(), "--min-frequency", "2");
     assertThat(r.code()).as(r.err()).isZero();
     BpeTokenizer t = BpeTokenizer.read(merges);
     // "alpha" x3 and " beta" x2 are merged to one token each; "gamma" (once) stays in pieces
     assertThat(t.encode("alpha")).hasSize(1);
     assertThat(t.encode(" beta")).hasSize(1);
     assertThat(t.encode(" gamma").length).isGreaterThan(1);
-    Run bad = run("tokenizer", "--out", merges.toString(), "--input", dir.resolve("nope.txt").toString());
+    CliRun bad = run("tokenizer", "--out", merges.toString(), "--input", dir.resolve("nope.txt").toString());
     assertThat(bad.code()).isEqualTo(1);
     assertThat(bad.err()).contains("nope.txt");
   }

@@ -41,4 +41,15 @@ class MetricCurvesTest extends SparkTestBase {
     assertThat(img.getRGB(2 * 420 + 200, 280 + 140) & 0xFFFFFF).isEqualTo(0xFFFFFF);
     assertThat(img.getRGB(420 + 200, 280 + 140) & 0xFFFFFF).isEqualTo(0xFFFFFF);
   }
+
+  @Test
+  void smallValuesGetAScientificAxisSoALearningRateDoesNotReadZero() {
+    java.text.DecimalFormat lr = new java.text.DecimalFormat(
+        MetricCurves.yPattern(java.util.Map.of("r", List.of(new double[] {1, 1e-4}, new double[] {2, 2e-5}))));
+    assertThat(lr.format(1e-4)).isEqualTo("1.0E-4");
+    assertThat(MetricCurves.yPattern(java.util.Map.of("r", List.<double[]>of(new double[] {1, 0.7}))))
+        .isEqualTo("#,##0.###");
+    assertThat(MetricCurves.yPattern(java.util.Map.of("r", List.<double[]>of(new double[] {1, 0.0}))))
+        .isEqualTo("#,##0.###");
+  }
 }
