@@ -108,6 +108,7 @@ class StandaloneClusterTest extends SparkTestBase {
     common.put("synth.heldout-samples", "4");
     common.put("synth.length-bands", "[{min: 300, max: 470, share: 0.5}, {min: 600, max: 970, share: 0.5}]");
     common.put("curate.buckets", "[512, 1024]");
+    common.put("policy.tokenizer", "byte"); // the bands and buckets above are in byte tokens
     run("synth", common, List.of(), logs);
     Path bad = Files.createDirectories(wh.dir("inputs")).resolve("extra.jsonl");
     Files.writeString(bad, String.join("\n",
