@@ -20,7 +20,7 @@ import io.longctx.policy.tokenizer.TokenizerSpec;
 import io.longctx.policy.train.Rollout;
 import io.longctx.policy.train.UpdateStats;
 import io.longctx.rewards.Judge;
-import io.longctx.rewards.Judges;
+import io.longctx.transforms.judge.JudgeBackends;
 import io.longctx.transforms.rollout.RolloutSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -95,7 +95,7 @@ public final class TrainPolicyJob {
     if (first > end) {
       return new Result(run, first, previous.step(), curriculum.totalSteps(), previous.checkpointPath());
     }
-    Judge judge = config.rewards().judge().enabled() ? Judges.openAi(config.rewards().judge()) : null;
+    Judge judge = JudgeBackends.fromConfig(config.rewards().judge());
     ProgressBar bar = new ProgressBar("train " + run, end - first + 1);
     // Step 0 is the starting checkpoint (SFT's last epoch, --from, or the initial weights): RL starts a fresh AdamW
     // and schedule there, as verl does; later steps resume the optimizer state their checkpoint saved.

@@ -54,18 +54,30 @@ public record RewardsConfig(
   }
 
   /**
-   * The {@code rewards.judge} section: an OpenAI-compatible chat-completions endpoint (such as a vLLM server).
+   * The {@code rewards.judge} section. Two backends answer the same prompt with the same strict parsing:
+   * {@code http}, an OpenAI-compatible chat-completions endpoint (such as a vLLM server, what QwenLong-L1 uses);
+   * and {@code local}, an in-process judge model run by the policy engine on each executor (its GPU when Spark
+   * assigned one, else the CPU), greedy decoding.
    *
    * @param enabled ask the judge where the rule score is below 1
-   * @param endpoint base URL, e.g. {@code http://127.0.0.1:8000/v1}; {@code /chat/completions} is appended
-   * @param model the model name sent in each request
-   * @param apiKeyEnv name of the environment variable holding the API key (sent as a bearer token, never
-   *     logged); unset or empty means no Authorization header
-   * @param timeoutMs per-request timeout (connect and response)
-   * @param maxRetries retries after the first attempt on 429, 5xx, timeouts and connection failures
-   * @param backoffBaseMs first retry delay; doubles with every retry
-   * @param concurrency most requests in flight at once per executor JVM and endpoint
-   * @param maxTokens {@code max_tokens} of each judge completion
+   * @param endpoint ({@code http}) base URL, e.g. {@code http://127.0.0.1:8000/v1}; {@code /chat/completions} is
+   *     appended
+   * @param model ({@code http}) the model name sent in each request; ({@code local}) the Hugging Face model
+   *     directory (Qwen2 architecture: {@code config.json}, safetensors, and usually {@code tokenizer.json})
+   * @param apiKeyEnv ({@code http}) name of the environment variable holding the API key (sent as a bearer token,
+   *     never logged); unset or empty means no Authorization header
+   * @param timeoutMs ({@code http}) per-request timeout (connect and response)
+   * @param maxRetries ({@code http}) retries after the first attempt on 429, 5xx, timeouts and connection failures
+   * @param backoffBaseMs ({@code http}) first retry delay; doubles with every retry
+   * @param concurrency ({@code http}) most requests in flight at once per executor JVM and endpoint;
+   *     ({@code local}) most requests decoded together in one batch
+   * @param maxTokens most tokens of each judge reply ({@code max_tokens} of a completion)
+   * @param backend {@code http} or {@code local}
+   * @param tokenizer ({@code local}) a tokenizer spec as for {@code policy.tokenizer}; empty means the model
+   *     directory's {@code tokenizer.json}
+   * @param chatTemplate ({@code local}) {@code chatml} (Qwen instruct models), {@code r1} or {@code plain}
+   * @param device ({@code local}) {@code auto} (the Spark-assigned GPU, else GPU 0 if any, else CPU), {@code cpu}
+   *     or {@code gpu}
    */
   public record JudgeConfig(
       boolean enabled,
@@ -76,8 +88,22 @@ public record RewardsConfig(
       int maxRetries,
       long backoffBaseMs,
       int concurrency,
-      int maxTokens)
+      int maxTokens,
+      String backend,
+      String tokenizer,
+      String chatTemplate,
+      String device)
       implements Serializable {
+
+    public static final String HTTP = "http";
+    public static final String LOCAL = "local";
+
+    /** An {@code http} judge with the local-backend settings at their defaults. */
+    public JudgeConfig(boolean enabled, String endpoint, String model, String apiKeyEnv, long timeoutMs,
+        int maxRetries, long backoffBaseMs, int concurrency, int maxTokens) {
+      this(enabled, endpoint, model, apiKeyEnv, timeoutMs, maxRetries, backoffBaseMs, concurrency, maxTokens, HTTP,
+          "", "chatml", "auto");
+    }
 
     public static JudgeConfig defaults() {
       return new JudgeConfig(
@@ -85,13 +111,27 @@ public record RewardsConfig(
           1024);
     }
 
+    /** Whether the in-process backend is configured. */
+    public boolean runsLocally() {
+      return LOCAL.equals(backend);
+    }
+
     public void validate() {
+      Check.oneOf("rewards.judge.backend", backend, java.util.List.of(HTTP, LOCAL));
+      Check.oneOf("rewards.judge.chat-template", chatTemplate, java.util.List.of("chatml", "r1", "plain"));
+      Check.oneOf("rewards.judge.device", device, java.util.List.of("auto", "cpu", "gpu"));
+      if (tokenizer == null) {
+        throw new ConfigException("rewards.judge.tokenizer", "must be a tokenizer spec or empty, not null");
+      }
       if (enabled) {
-        Check.notBlank("rewards.judge.endpoint", endpoint);
-        if (!endpoint.startsWith("http://") && !endpoint.startsWith("https://")) {
-          throw new ConfigException("rewards.judge.endpoint", "must start with http:// or https://, got '" + endpoint + "'");
-        }
         Check.notBlank("rewards.judge.model", model);
+        if (!runsLocally()) {
+          Check.notBlank("rewards.judge.endpoint", endpoint);
+          if (!endpoint.startsWith("http://") && !endpoint.startsWith("https://")) {
+            throw new ConfigException(
+                "rewards.judge.endpoint", "must start with http:// or https://, got '" + endpoint + "'");
+          }
+        }
       }
       Check.range("rewards.judge.timeout-ms", timeoutMs, 1, 3_600_000);
       Check.range("rewards.judge.max-retries", maxRetries, 0, 20);
@@ -102,13 +142,29 @@ public record RewardsConfig(
 
     /** Returns a copy with {@code enabled} set. */
     public JudgeConfig withEnabled(boolean on) {
-      return new JudgeConfig(on, endpoint, model, apiKeyEnv, timeoutMs, maxRetries, backoffBaseMs, concurrency, maxTokens);
+      return new JudgeConfig(on, endpoint, model, apiKeyEnv, timeoutMs, maxRetries, backoffBaseMs, concurrency,
+          maxTokens, backend, tokenizer, chatTemplate, device);
     }
 
     /** Returns a copy pointing at another endpoint and model. */
     public JudgeConfig withEndpoint(String newEndpoint, String newModel) {
-      return new JudgeConfig(
-          enabled, newEndpoint, newModel, apiKeyEnv, timeoutMs, maxRetries, backoffBaseMs, concurrency, maxTokens);
+      return new JudgeConfig(enabled, newEndpoint, newModel, apiKeyEnv, timeoutMs, maxRetries, backoffBaseMs,
+          concurrency, maxTokens, backend, tokenizer, chatTemplate, device);
+    }
+
+    /**
+     * Returns a copy using the in-process backend: the model directory, the tokenizer spec (empty: the model's
+     * {@code tokenizer.json}) and the chat template.
+     */
+    public JudgeConfig withLocalModel(String modelDir, String tokenizerSpec, String template) {
+      return new JudgeConfig(enabled, endpoint, modelDir, apiKeyEnv, timeoutMs, maxRetries, backoffBaseMs,
+          concurrency, maxTokens, LOCAL, tokenizerSpec, template, device);
+    }
+
+    /** Returns a copy with another reply limit. */
+    public JudgeConfig withMaxTokens(int n) {
+      return new JudgeConfig(enabled, endpoint, model, apiKeyEnv, timeoutMs, maxRetries, backoffBaseMs, concurrency,
+          n, backend, tokenizer, chatTemplate, device);
     }
   }
 

@@ -5,9 +5,9 @@ import io.longctx.jobs.SparkSessions;
 import io.longctx.jobs.config.ConfigLoader;
 import io.longctx.jobs.config.LongctxConfig;
 import io.longctx.rewards.Judge;
-import io.longctx.rewards.Judges;
 import io.longctx.rewards.JsonlRewards;
 import io.longctx.rewards.RewardsConfig;
+import io.longctx.transforms.judge.JudgeBackends;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,6 +40,11 @@ public final class RewardCommand extends ConfiguredCommand {
   @Option(names = "--judge-model", paramLabel = "NAME", description = "Judge model name (default: rewards.judge.model).")
   String judgeModel;
 
+  @Option(names = "--judge-local", paramLabel = "DIR",
+      description = "Judge in-process with this Hugging Face model directory (e.g. Qwen2.5-1.5B-Instruct) instead of "
+          + "an endpoint; implies --judge. Tokenizer and chat template: rewards.judge.tokenizer, .chat-template.")
+  String judgeLocal;
+
   @Override
   protected int run(LongctxConfig config) throws Exception {
     RewardsConfig rc = config.rewards();
@@ -48,12 +53,15 @@ public final class RewardCommand extends ConfiguredCommand {
       jc = jc.withEndpoint(judgeEndpoint == null ? jc.endpoint() : judgeEndpoint,
           judgeModel == null ? jc.model() : judgeModel);
     }
-    if (judge) {
+    if (judgeLocal != null) {
+      jc = jc.withLocalModel(judgeLocal, jc.tokenizer(), jc.chatTemplate());
+    }
+    if (judge || judgeLocal != null) {
       jc = jc.withEnabled(true);
     }
     RewardsConfig effective = rc.withJudge(jc);
     effective.validate();
-    Judge j = jc.enabled() ? Judges.openAi(jc) : null;
+    Judge j = JudgeBackends.fromConfig(jc);
     SparkSession spark = SparkSessions.getOrCreate(config.spark());
     JsonlRewards.Summary s = SparkSessions.withJobGroup(spark, "reward", "score " + in, () -> {
       try {

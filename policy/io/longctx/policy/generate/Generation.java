@@ -18,4 +18,20 @@ public record Generation(int[] promptIds, int[] tokenIds, float[] logProbs, Fini
     System.arraycopy(tokenIds, 0, out, promptIds.length, tokenIds.length);
     return out;
   }
+
+  /**
+   * The generated ids without the stop token that ended the turn, if the last one is among {@code stopIds}: the
+   * ids of the response text.
+   */
+  public int[] responseIds(int[] stopIds) {
+    int n = tokenIds.length;
+    if (n > 0) {
+      for (int s : stopIds) {
+        if (tokenIds[n - 1] == s) {
+          return java.util.Arrays.copyOf(tokenIds, n - 1);
+        }
+      }
+    }
+    return tokenIds;
+  }
 }

@@ -8,13 +8,11 @@ import io.longctx.policy.model.Qwen2Config;
 import io.longctx.policy.model.Qwen2Model;
 import io.longctx.policy.tokenizer.Tokenizer;
 import io.longctx.policy.tokenizer.TokenizerSpec;
+import io.longctx.transforms.TaskDevices;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import org.apache.spark.TaskContext;
-import org.apache.spark.resource.ResourceInformation;
 
 /**
  * Generation with the policy engine ({@link Generator} over a {@link Qwen2Model}). The model runs on the GPU that
@@ -45,17 +43,7 @@ final class PolicyResponseGenerator implements ResponseGenerator {
 
     /** The task's GPU when Spark assigned one, else the configured preference ({@code auto}, {@code cpu}, {@code gpu}). */
     String device() {
-      if (!"cpu".equals(devicePreference)) {
-        TaskContext task = TaskContext.get();
-        if (task != null) {
-          Map<String, ResourceInformation> resources = task.resourcesJMap();
-          ResourceInformation gpu = resources.get("gpu");
-          if (gpu != null && gpu.addresses().length > 0) {
-            return gpu.addresses()[0];
-          }
-        }
-      }
-      return devicePreference;
+      return TaskDevices.forTask(devicePreference);
     }
 
     @Override
@@ -93,24 +81,10 @@ final class PolicyResponseGenerator implements ResponseGenerator {
     List<io.longctx.policy.generate.Generation> out = generator.generate(ids, config);
     List<Generation> responses = new ArrayList<>(out.size());
     for (io.longctx.policy.generate.Generation g : out) {
-      int[] tokens = g.tokenIds();
-      int n = tokens.length;
-      if (n > 0 && isStop(tokens[n - 1])) {
-        n--; // the stop token ends the turn; it is not part of the response text
-      }
-      responses.add(new Generation(tokenizer.decode(Arrays.copyOf(tokens, n)), tokens.length,
-          g.finishReason().name().toLowerCase(java.util.Locale.ROOT)));
+      responses.add(new Generation(tokenizer.decode(g.responseIds(tokenizer.stopTokenIds())), g.tokenIds().length,
+          g.finishReason().label()));
     }
     return responses;
-  }
-
-  private boolean isStop(int id) {
-    for (int s : tokenizer.stopTokenIds()) {
-      if (s == id) {
-        return true;
-      }
-    }
-    return false;
   }
 
   @Override

@@ -1,8 +1,8 @@
 package io.longctx.transforms.eval;
 
 import io.longctx.rewards.Judge;
-import io.longctx.rewards.Judges;
 import io.longctx.rewards.RewardsConfig;
+import io.longctx.transforms.judge.JudgeBackends;
 import java.io.Serializable;
 import java.util.Collection;
 import org.apache.spark.sql.Dataset;
@@ -32,8 +32,11 @@ public interface ResponseScorer extends Serializable {
     return new HybridResponseScorer(rewards, judge);
   }
 
-  /** As {@link #hybrid(RewardsConfig, Judge)} with the configured OpenAI-compatible judge, when enabled. */
+  /**
+   * As {@link #hybrid(RewardsConfig, Judge)} with the configured judge backend (HTTP or in-process), when
+   * enabled.
+   */
   static ResponseScorer hybrid(RewardsConfig rewards) {
-    return new HybridResponseScorer(rewards, rewards.judge().enabled() ? Judges.openAi(rewards.judge()) : null);
+    return new HybridResponseScorer(rewards, JudgeBackends.fromConfig(rewards.judge()));
   }
 }

@@ -133,7 +133,7 @@ public final class Rollouts {
       v[k++] = index;
       v[k++] = boxed(promptIds);
       v[k++] = boxed(ids);
-      v[k++] = policy.tokenizer.decode(withoutStop(ids, policy.tokenizer.stopTokenIds()));
+      v[k++] = policy.tokenizer.decode(gen.responseIds(policy.tokenizer.stopTokenIds()));
       Float[] lp = new Float[gen.logProbs().length];
       for (int i = 0; i < lp.length; i++) {
         lp[i] = gen.logProbs()[i];
@@ -154,18 +154,6 @@ public final class Rollouts {
     h ^= (h >>> 33);
     h *= 0xFF51AFD7ED558CCDL;
     return h ^ (h >>> 33);
-  }
-
-  private static int[] withoutStop(int[] ids, int[] stops) {
-    if (ids.length == 0) {
-      return ids;
-    }
-    for (int s : stops) {
-      if (ids[ids.length - 1] == s) {
-        return java.util.Arrays.copyOf(ids, ids.length - 1);
-      }
-    }
-    return ids;
   }
 
   private static Integer[] boxed(int[] a) {

@@ -43,6 +43,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void judgeBackendKeysBindFromFileAndSet() throws Exception {
+    LongctxConfig shipped = ConfigLoader.load(Path.of("conf/local.yaml"));
+    assertThat(shipped.rewards().judge().backend()).isEqualTo("http");
+    assertThat(shipped.rewards().judge().tokenizer()).isEmpty();
+    Path p = yaml("rewards:\n  judge:\n    enabled: true\n    backend: local\n    model: /models/judge\n"
+        + "    chat-template: r1\n    tokenizer: bpe:/models/judge/merges.txt\n");
+    LongctxConfig c = ConfigLoader.load(p, Map.of("rewards.judge.device", "cpu"));
+    assertThat(c.rewards().judge().runsLocally()).isTrue();
+    assertThat(c.rewards().judge()).extracting("model", "chatTemplate", "tokenizer", "device")
+        .containsExactly("/models/judge", "r1", "bpe:/models/judge/merges.txt", "cpu");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("rewards.judge.backend", "vllm")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("rewards.judge.backend");
+  }
+
+  @Test
   void unknownKeyInFileIsNamed() throws Exception {
     Path p = yaml("train:\n  group-sise: 4\n");
     assertThatThrownBy(() -> ConfigLoader.load(p))
