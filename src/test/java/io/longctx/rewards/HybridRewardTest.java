@@ -15,8 +15,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
-class HybridRewardTest extends SparkTestBase {
-  private static final StructType SCHEMA = new StructType()
+public class HybridRewardTest extends SparkTestBase {
+  /** A rollouts frame with every column the hybrid reward reads; other tests build rows against it too. */
+  public static final StructType SCHEMA = new StructType()
       .add("sample_id", DataTypes.StringType)
       .add("data_source", DataTypes.StringType)
       .add("question", DataTypes.StringType)

@@ -10,6 +10,7 @@ import io.longctx.jobs.cli.LongctxCli;
 import io.longctx.policy.tokenizer.BpeTokenizer;
 import io.longctx.policy.tokenizer.ChatTemplate;
 import io.longctx.rewards.HybridReward;
+import io.longctx.rewards.HybridRewardTest;
 import io.longctx.rewards.Judge;
 import io.longctx.rewards.JudgePrompt;
 import io.longctx.rewards.JudgeVerdict;
@@ -26,8 +27,6 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,14 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalModelJudgeTest extends SparkTestBase {
   private static final String YES_REPLY = "The answers match. [[YES]]";
   private static final String NO_REPLY = "The answers differ. [[NO]]";
-  private static final StructType SCHEMA = new StructType()
-      .add("sample_id", DataTypes.StringType)
-      .add("data_source", DataTypes.StringType)
-      .add("question", DataTypes.StringType)
-      .add("response", DataTypes.StringType)
-      .add("gold", DataTypes.StringType)
-      .add("response_tokens", DataTypes.IntegerType);
-
   @TempDir static Path root;
   private static BpeTokenizer tok;
   private static Path yesModel;
@@ -149,7 +140,8 @@ class LocalModelJudgeTest extends SparkTestBase {
         RowFactory.create("e", "long_toc_choices_x", "Which?", "<think>x</think>The correct answer is (C)", "B", 5),
         RowFactory.create("f", "docmath", "How much?", "<think>x</think> the answer is 12", "13", 5));
     int before = LocalModelJudge.loads();
-    Dataset<Row> scored = HybridReward.score(spark().createDataFrame(rows, SCHEMA).repartition(3), cfg,
+    Dataset<Row> frame = spark().createDataFrame(rows, HybridRewardTest.SCHEMA).repartition(3);
+    Dataset<Row> scored = HybridReward.score(frame, cfg,
         JudgeBackends.fromConfig(cfg.judge())).orderBy("sample_id");
     for (int pass = 0; pass < 2; pass++) {
       List<Row> out = scored.collectAsList();
