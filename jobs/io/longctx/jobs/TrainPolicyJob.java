@@ -198,7 +198,7 @@ public final class TrainPolicyJob {
 
     long io1 = System.nanoTime();
     Path dir = checkpointDir(run, step);
-    policy.save(dir);
+    policy.save(dir, new TokenizerSpec(config.policy().tokenizer()));
     Row s = RlStep.summary(scored);
     Map<String, Double> m = new LinkedHashMap<>();
     for (String f : List.of("reward_mean", "accuracy", "response_len_mean", "response_len_max", "groups",

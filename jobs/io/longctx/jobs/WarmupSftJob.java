@@ -99,7 +99,7 @@ public final class WarmupSftJob {
         }
         double optS = (System.nanoTime() - t0) / 1e9;
         Path dir = warehouse.dir("checkpoint-files").resolve(run).resolve(String.format("epoch-%03d", epoch));
-        policy.save(dir);
+        policy.save(dir, new TokenizerSpec(config.policy().tokenizer()));
         Map<String, Double> m = new LinkedHashMap<>();
         TrainPolicyJob.putUpdateStats(m, updates);
         m.put("groups", (double) order.size());

@@ -3,6 +3,7 @@ package io.longctx.jobs.cli;
 import io.longctx.jobs.config.LongctxConfig;
 import io.longctx.policy.tokenizer.BpeTokenizer;
 import io.longctx.policy.tokenizer.BpeTrainer;
+import io.longctx.policy.tokenizer.HuggingFaceExport;
 import io.longctx.policy.tokenizer.TokenizerSpec;
 import io.longctx.transforms.synth.SynthBpe;
 import java.io.BufferedReader;
@@ -48,6 +49,10 @@ public final class TokenizerCommand extends ConfiguredCommand {
   @Option(names = "--input", paramLabel = "FILE", description = "Text file, one training text per line (repeatable).")
   List<Path> inputs = new ArrayList<>();
 
+  @Option(names = "--hf-json", paramLabel = "FILE",
+      description = "Also write the tokenizer as a Hugging Face tokenizer.json (same ids and merges).")
+  Path hfJson;
+
   @Override
   protected int run(LongctxConfig config) throws Exception {
     long t0 = System.nanoTime();
@@ -77,11 +82,14 @@ public final class TokenizerCommand extends ConfiguredCommand {
       Files.createDirectories(parent);
     }
     bpe.write(out);
+    if (hfJson != null) {
+      HuggingFaceExport.write(bpe, hfJson);
+    }
     System.err.printf("longctx tokenizer: %d merges learned from %d texts in %.1f s; use it with"
         + " --set policy.tokenizer=%s%s%n", bpe.merges().size(), texts, (System.nanoTime() - t0) / 1e9,
         TokenizerSpec.BPE_PREFIX, out.toAbsolutePath());
     System.out.println(JsonLine.of("merges_file", out.toAbsolutePath().toString(), "vocab_size", bpe.vocabSize(),
-        "texts", texts));
+        "texts", texts, "tokenizer_json", hfJson == null ? null : hfJson.toAbsolutePath().toString()));
     return 0;
   }
 }

@@ -6,6 +6,7 @@ import io.longctx.policy.model.Devices;
 import io.longctx.policy.model.Qwen2Config;
 import io.longctx.policy.model.Qwen2Model;
 import io.longctx.policy.tokenizer.Tokenizer;
+import io.longctx.policy.tokenizer.TokenizerFiles;
 import io.longctx.policy.tokenizer.TokenizerSpec;
 import io.longctx.policy.train.ModelResponseScorer;
 import io.longctx.policy.train.OptimConfig;
@@ -90,6 +91,7 @@ public final class PolicyState implements AutoCloseable {
     try (Qwen2Model m = Qwen2Model.random(shape, seed, Device.cpu())) {
       m.save(dir);
     }
+    TokenizerFiles.writeInto(new TokenizerSpec(config.policy().tokenizer()), dir);
     return dir;
   }
 
@@ -132,12 +134,16 @@ public final class PolicyState implements AutoCloseable {
     Devices.setCpuThreads(configured > 0 ? configured : Runtime.getRuntime().availableProcessors());
   }
 
-  /** Writes the weights (Hugging Face layout) and the optimizer state to {@code dir}, replacing what is there. */
-  public void save(Path dir) {
+  /**
+   * Writes the weights (Hugging Face layout), the optimizer state and {@code tokenizer}'s {@code tokenizer.json} to
+   * {@code dir}, replacing what is there: the directory is a complete Hugging Face model directory.
+   */
+  public void save(Path dir, TokenizerSpec tokenizer) {
     try {
       Files.createDirectories(dir);
       model.save(dir);
       trainer.saveState(dir.resolve(OPTIMIZER_FILE));
+      TokenizerFiles.writeInto(tokenizer, dir);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write checkpoint " + dir, e);
     }

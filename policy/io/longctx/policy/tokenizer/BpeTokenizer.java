@@ -35,10 +35,14 @@ public final class BpeTokenizer implements Tokenizer {
   /** The first merged token's id. */
   public static final int FIRST_MERGE = 258;
   static final String HEADER = "#longctx-bpe v1 qwen2-pretokenizer";
-  /** Qwen2's pre-tokenizer pattern (contractions, letters, single digits, punctuation, newlines, spaces). */
+  /**
+   * Qwen2's pre-tokenizer pattern (contractions, letters, single digits, punctuation, newlines, spaces), with
+   * {@code \s} meaning Unicode white space as in the Rust {@code tokenizers} library (Java's default {@code \s} is
+   * ASCII only, which made U+2003 and U+3000 join the next punctuation run).
+   */
   static final Pattern PRE_TOKENS = Pattern.compile(
       "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*"
-          + "|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+");
+          + "|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+", Pattern.UNICODE_CHARACTER_CLASS);
   private static final int CACHE_LIMIT = 100_000;
 
   private final int[][] merges;

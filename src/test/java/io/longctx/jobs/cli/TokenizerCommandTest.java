@@ -21,7 +21,6 @@ class TokenizerCommandTest {
     return CliRun.of(args);
   }
 
-
   @Test
   void learnsFromTheSynthGeneratorAndTheFileLoadsAsABpeSpec() throws Exception {
     Path merges = dir.resolve("out/merges.txt");
@@ -45,9 +44,15 @@ class TokenizerCommandTest {
     Path text = dir.resolve("corpus.txt");
     Files.writeString(text, "alpha beta gamma\nalpha beta\nalpha\n");
     Path merges = dir.resolve("m.txt");
-    CliRun r = run("tokenizer", "--out", merges.toString(), "--input", text.toString(), "--min-frequency", "2");
+    Path hf = dir.resolve("hf/tokenizer.json");
+    CliRun r = run("tokenizer", "--out", merges.toString(), "--input", text.toString(), "--min-frequency", "2",
+        "--hf-json", hf.toString());
     assertThat(r.code()).as(r.err()).isZero();
+    assertThat(JSON.readTree(r.out()).get("tokenizer_json").asText()).isEqualTo(hf.toAbsolutePath().toString());
     BpeTokenizer t = BpeTokenizer.read(merges);
+    try (Tokenizer fromJson = new TokenizerSpec(hf.toString()).open()) { // read back by the Rust tokenizers library
+      assertThat(fromJson.encode("alpha beta gamma")).isEqualTo(t.encode("alpha beta gamma"));
+    }
     // "alpha" x3 and " beta" x2 are merged to one token each; "gamma" (once) stays in pieces
     assertThat(t.encode("alpha")).hasSize(1);
     assertThat(t.encode(" beta")).hasSize(1);

@@ -7,6 +7,9 @@ import io.longctx.jobs.WarmupSftJob;
 import io.longctx.jobs.Warehouse;
 import io.longctx.jobs.config.ConfigLoader;
 import io.longctx.jobs.config.LongctxConfig;
+import io.longctx.policy.tokenizer.HuggingFaceTokenizers;
+import io.longctx.policy.tokenizer.Tokenizer;
+import io.longctx.policy.tokenizer.TokenizerSpec;
 import io.longctx.testing.SparkTestBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +58,13 @@ class TrainPipelineTest extends SparkTestBase {
     for (int i = 1; i < commits.size(); i++) {
       assertThat(commits.get(i).<String>getAs("parent_checkpoint"))
           .isEqualTo(commits.get(i - 1).<String>getAs("checkpoint_path"));
-      assertThat(Path.of(commits.get(i).<String>getAs("checkpoint_path")).resolve(PolicyState.OPTIMIZER_FILE)).exists();
+      Path ckpt = Path.of(commits.get(i).<String>getAs("checkpoint_path"));
+      assertThat(ckpt.resolve(PolicyState.OPTIMIZER_FILE)).exists();
+      // a complete Hugging Face model directory: the run's tokenizer as tokenizer.json, read by the Rust library
+      try (Tokenizer hf = HuggingFaceTokenizers.open(ckpt);
+          Tokenizer run = new TokenizerSpec(config.policy().tokenizer()).open()) {
+        assertThat(hf.encode("Code of Kal3?")).isEqualTo(run.encode("Code of Kal3?"));
+      }
       // each step reads the ledger version the previous step left
       assertThat(commits.get(i).<Long>getAs("hard_samples_version_read"))
           .isEqualTo(commits.get(i - 1).<Long>getAs("hard_samples_version"));
