@@ -50,7 +50,8 @@ public final class TokenizerCommand extends ConfiguredCommand {
   List<Path> inputs = new ArrayList<>();
 
   @Option(names = "--hf-json", paramLabel = "FILE",
-      description = "Also write the tokenizer as a Hugging Face tokenizer.json (same ids and merges).")
+      description = "Also write the tokenizer as a Hugging Face tokenizer.json (same ids and merges), with a "
+          + "tokenizer_config.json beside it.")
   Path hfJson;
 
   @Override

@@ -21,6 +21,7 @@ import java.util.List;
 public final class HuggingFaceExport {
   static final String EOS_TEXT = "<|endoftext|>";
   static final String PAD_TEXT = "<|pad|>";
+  static final String CONFIG_JSON = "tokenizer_config.json";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   /** The byte -> printable character table of GPT-2's byte-level BPE. */
   private static final char[] BYTE_CHARS = byteChars();
@@ -71,7 +72,24 @@ public final class HuggingFaceExport {
     return root;
   }
 
-  /** Writes {@code tok} to {@code file} (a {@code tokenizer.json}). */
+  /**
+   * The {@code tokenizer_config.json} that goes beside the export: the fast-tokenizer class (so {@code AutoTokenizer}
+   * reads {@code tokenizer.json} as is rather than a model family's class with its own defaults), end-of-text as EOS
+   * and {@code <|pad|>} as padding, no BOS.
+   */
+  public static ObjectNode config() {
+    ObjectNode c = JSON.createObjectNode();
+    c.put("tokenizer_class", "PreTrainedTokenizerFast");
+    c.put("eos_token", EOS_TEXT);
+    c.put("pad_token", PAD_TEXT);
+    c.putNull("bos_token");
+    c.putNull("unk_token");
+    c.put("clean_up_tokenization_spaces", false);
+    c.put("model_max_length", 32768);
+    return c;
+  }
+
+  /** Writes {@code tok} to {@code file} (a {@code tokenizer.json}) and its {@link #config()} beside it. */
   public static void write(BpeTokenizer tok, Path file) {
     try {
       Path parent = file.toAbsolutePath().getParent();
@@ -79,6 +97,7 @@ public final class HuggingFaceExport {
         Files.createDirectories(parent);
       }
       Files.writeString(file, JSON.writeValueAsString(tree(tok)) + "\n");
+      Files.writeString(file.resolveSibling(CONFIG_JSON), JSON.writeValueAsString(config()) + "\n");
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + file, e);
     }

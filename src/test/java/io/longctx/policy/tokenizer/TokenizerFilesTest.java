@@ -23,6 +23,9 @@ class TokenizerFilesTest {
         assertThat(hf.encode(TEXT)).as(spec).isEqualTo(ours.encode(TEXT));
         assertThat(hf.decode(ours.encode(TEXT))).isEqualTo(TEXT);
         assertThat(hf.vocabSize()).isEqualTo(ours.vocabSize());
+        // tokenizer_config.json beside it names the special tokens, so the padding id agrees too
+        assertThat(hf.padTokenId()).isEqualTo(ours.padTokenId());
+        assertThat(hf.stopTokenIds()).containsExactly(ours.stopTokenIds());
       }
     }
     // A merges file written by `longctx tokenizer`.
