@@ -160,12 +160,6 @@ public record RewardsConfig(
       return new JudgeConfig(enabled, endpoint, modelDir, apiKeyEnv, timeoutMs, maxRetries, backoffBaseMs,
           concurrency, maxTokens, LOCAL, tokenizerSpec, template, device);
     }
-
-    /** Returns a copy with another reply limit. */
-    public JudgeConfig withMaxTokens(int n) {
-      return new JudgeConfig(enabled, endpoint, model, apiKeyEnv, timeoutMs, maxRetries, backoffBaseMs, concurrency,
-          n, backend, tokenizer, chatTemplate, device);
-    }
   }
 
   /**

@@ -45,11 +45,6 @@ public final class MetricCurves {
   }
 
   /**
-   * @param metrics a table with {@code run}, {@code step} and the metric columns (numeric); it is small (one
-   *     row per step) and is collected to the driver
-   * @return the metric columns that were drawn
-   */
-  /**
    * The y-axis number format: plain with three decimals, or scientific when every value is below 0.01 in magnitude
    * (learning rates of 1e-4 would otherwise all read "0").
    */
@@ -58,6 +53,11 @@ public final class MetricCurves {
     return max > 0 && max < 0.01 ? "0.0##E0" : "#,##0.###";
   }
 
+  /**
+   * @param metrics a table with {@code run}, {@code step} and the metric columns (numeric); it is small (one
+   *     row per step) and is collected to the driver
+   * @return the metric columns that were drawn
+   */
   public static List<String> write(Dataset<Row> metrics, List<String> columns, Path png) throws IOException {
     List<Row> rows = metrics.orderBy(functions.col("run"), functions.col("step")).collectAsList();
     List<XYChart> charts = new ArrayList<>();

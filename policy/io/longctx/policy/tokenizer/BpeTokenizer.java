@@ -30,10 +30,10 @@ import java.util.regex.Pattern;
  * thread-safe (open one per thread from a {@link TokenizerSpec}).
  */
 public final class BpeTokenizer implements Tokenizer {
-  public static final int EOS = 256;
-  public static final int PAD = 257;
+  public static final int EOS = ByteTokenizer.EOS;
+  public static final int PAD = ByteTokenizer.PAD;
   /** The first merged token's id. */
-  public static final int FIRST_MERGE = 258;
+  public static final int FIRST_MERGE = ByteTokenizer.VOCAB_SIZE;
   static final String HEADER = "#longctx-bpe v1 qwen2-pretokenizer";
   /**
    * Qwen2's pre-tokenizer pattern (contractions, letters, single digits, punctuation, newlines, spaces), with
@@ -116,11 +116,7 @@ public final class BpeTokenizer implements Tokenizer {
     if (cached != null) {
       return cached;
     }
-    byte[] bytes = piece.getBytes(StandardCharsets.UTF_8);
-    int[] ids = new int[bytes.length];
-    for (int i = 0; i < bytes.length; i++) {
-      ids[i] = bytes[i] & 0xFF;
-    }
+    int[] ids = ByteTokenizer.byteIds(piece);
     int len = ids.length;
     while (len > 1) {
       int best = Integer.MAX_VALUE;
@@ -158,26 +154,22 @@ public final class BpeTokenizer implements Tokenizer {
 
   @Override
   public String decode(int[] ids) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(ids.length * 3);
-    StringBuilder sb = new StringBuilder();
+    int n = 0;
     for (int id : ids) {
-      if (id == EOS) {
-        flush(out, sb);
-        sb.append("<|endoftext|>");
-      } else if (id >= 0 && id < bytesOf.length && id != PAD) {
-        out.writeBytes(bytesOf[id]);
+      n += id >= 0 && id < bytesOf.length && id != EOS ? bytesOf[id].length : 1;
+    }
+    int[] expanded = new int[n];
+    int k = 0;
+    for (int id : ids) {
+      if (id >= FIRST_MERGE && id < bytesOf.length) {
+        for (byte b : bytesOf[id]) {
+          expanded[k++] = b & 0xFF;
+        }
+      } else if (id != PAD) {
+        expanded[k++] = id; // a byte, end-of-text, or an out-of-range id that decodes to nothing
       }
-      // PAD and out-of-range ids render as nothing
     }
-    flush(out, sb);
-    return sb.toString();
-  }
-
-  private static void flush(java.io.ByteArrayOutputStream out, StringBuilder sb) {
-    if (out.size() > 0) {
-      sb.append(out.toString(StandardCharsets.UTF_8));
-      out.reset();
-    }
+    return ByteTokenizer.decodeBytes(expanded);
   }
 
   /** The bytes token {@code id} stands for (empty for the special tokens). */
@@ -276,7 +268,7 @@ public final class BpeTokenizer implements Tokenizer {
   public Map<Integer, String> vocabulary() {
     Map<Integer, String> v = new LinkedHashMap<>();
     for (int id = 0; id < bytesOf.length; id++) {
-      v.put(id, id == EOS ? "<|endoftext|>" : id == PAD ? "<|pad|>" : new String(bytesOf[id], StandardCharsets.UTF_8));
+      v.put(id, id == EOS ? ByteTokenizer.EOS_TEXT : id == PAD ? ByteTokenizer.PAD_TEXT : new String(bytesOf[id], StandardCharsets.UTF_8));
     }
     return v;
   }

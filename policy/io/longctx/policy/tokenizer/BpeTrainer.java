@@ -1,6 +1,5 @@
 package io.longctx.policy.tokenizer;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -53,12 +52,7 @@ public final class BpeTrainer {
     long[] freq = new long[counts.size()];
     int w = 0;
     for (Map.Entry<String, Long> e : counts.entrySet()) {
-      byte[] b = e.getKey().getBytes(StandardCharsets.UTF_8);
-      int[] ids = new int[b.length];
-      for (int i = 0; i < b.length; i++) {
-        ids[i] = b[i] & 0xFF;
-      }
-      words.add(ids);
+      words.add(ByteTokenizer.byteIds(e.getKey()));
       freq[w++] = e.getValue();
     }
     List<int[]> merges = new ArrayList<>();

@@ -13,9 +13,18 @@ public final class ByteTokenizer implements Tokenizer {
   /** Padding; never produced by {@link #encode}. */
   public static final int PAD = 257;
   public static final int VOCAB_SIZE = 258;
+  /** How {@link #EOS} decodes (the name Qwen and GPT-2 give their end-of-text token). */
+  static final String EOS_TEXT = "<|endoftext|>";
+  /** The padding token's name where one is needed (an exported {@code tokenizer.json}). */
+  static final String PAD_TEXT = "<|pad|>";
 
   @Override
   public int[] encode(String text) {
+    return byteIds(text);
+  }
+
+  /** The ids of {@code text}'s UTF-8 bytes (0..255); the starting symbols of {@link BpeTokenizer} and its trainer. */
+  static int[] byteIds(String text) {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     int[] ids = new int[bytes.length];
     for (int i = 0; i < bytes.length; i++) {
@@ -49,6 +58,14 @@ public final class ByteTokenizer implements Tokenizer {
 
   @Override
   public String decode(int[] ids) {
+    return decodeBytes(ids);
+  }
+
+  /**
+   * Decodes byte ids (0..255) as UTF-8, {@link #EOS} as {@link #EOS_TEXT}; {@link #PAD} and out-of-range ids render
+   * as nothing. Shared with {@link BpeTokenizer}, whose merged ids expand to byte ids first.
+   */
+  static String decodeBytes(int[] ids) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(ids.length);
     StringBuilder sb = new StringBuilder();
     for (int id : ids) {
@@ -57,7 +74,7 @@ public final class ByteTokenizer implements Tokenizer {
       } else {
         flush(out, sb);
         if (id == EOS) {
-          sb.append("<|endoftext|>");
+          sb.append(EOS_TEXT);
         }
         // PAD and out-of-range ids render as nothing
       }

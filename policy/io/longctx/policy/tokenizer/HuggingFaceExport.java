@@ -19,8 +19,8 @@ import java.util.List;
  * ids and text as {@link BpeTokenizer} ({@code BpeHuggingFaceParityTest}).
  */
 public final class HuggingFaceExport {
-  static final String EOS_TEXT = "<|endoftext|>";
-  static final String PAD_TEXT = "<|pad|>";
+  private static final String EOS_TEXT = ByteTokenizer.EOS_TEXT;
+  private static final String PAD_TEXT = ByteTokenizer.PAD_TEXT;
   static final String CONFIG_JSON = "tokenizer_config.json";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   /** The byte -> printable character table of GPT-2's byte-level BPE. */

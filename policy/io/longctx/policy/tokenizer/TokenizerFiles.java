@@ -36,9 +36,9 @@ public final class TokenizerFiles {
       } else {
         Path source = Files.isDirectory(Path.of(v)) ? Path.of(v).resolve(TOKENIZER_JSON) : Path.of(v);
         copy(source, dir.resolve(TOKENIZER_JSON));
-        Path config = source.resolveSibling("tokenizer_config.json");
+        Path config = source.resolveSibling(HuggingFaceExport.CONFIG_JSON);
         if (Files.isRegularFile(config)) {
-          copy(config, dir.resolve("tokenizer_config.json"));
+          copy(config, dir.resolve(HuggingFaceExport.CONFIG_JSON));
         }
       }
     } catch (IOException e) {

@@ -36,10 +36,6 @@ public final class ModelResponseScorer implements ResponseScorer {
     this.temperature = temperature;
   }
 
-  public double temperature() {
-    return temperature;
-  }
-
   @Override
   public Scored score(NDManager manager, List<int[]> prompts, List<int[]> responses, boolean withEntropy) {
     int b = prompts.size();

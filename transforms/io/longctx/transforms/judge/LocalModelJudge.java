@@ -20,7 +20,6 @@ import io.longctx.transforms.rollout.ExecutorCache;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -65,10 +64,6 @@ public final class LocalModelJudge implements Judge {
    */
   public static LocalModelJudge fromConfig(RewardsConfig.JudgeConfig cfg) {
     Path dir = Path.of(cfg.model());
-    if (!Files.isRegularFile(dir.resolve("config.json"))) {
-      throw new ConfigException("rewards.judge.model", "the local judge needs a Hugging Face model directory "
-          + "(config.json + model.safetensors); " + dir.toAbsolutePath() + " has no config.json");
-    }
     try {
       Qwen2Config.read(dir);
     } catch (RuntimeException e) {
@@ -201,17 +196,5 @@ public final class LocalModelJudge implements Judge {
   public String toString() {
     return "LocalModelJudge{" + modelDir + ", tokenizer=" + tokenizer.value() + ", template=" + chatTemplate
         + ", max-tokens=" + maxTokens + ", batch=" + batchSize + "}";
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof LocalModelJudge j && modelDir.equals(j.modelDir) && tokenizer.equals(j.tokenizer)
-        && chatTemplate.equals(j.chatTemplate) && device.equals(j.device) && maxTokens == j.maxTokens
-        && batchSize == j.batchSize;
-  }
-
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(new Object[] {modelDir, tokenizer, chatTemplate, device, maxTokens, batchSize});
   }
 }
