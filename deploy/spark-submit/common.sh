@@ -21,6 +21,12 @@ COMMON_CONF=(
   --conf spark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog
   --conf spark.executorEnv.OPT_OUT_TRACKING=true
   --conf spark.executorEnv.DJL_CACHE_DIR=/tmp/djl-cache
+  # native memory without churn (io.longctx.common.NativeMemory; bin/longctx does the same for local runs):
+  # executors keep freed tensor memory instead of mapping every large tensor anew. Where the nodes have
+  # tcmalloc, also: --conf spark.executorEnv.LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4
+  --conf spark.executorEnv.MALLOC_MMAP_THRESHOLD_=33554432
+  --conf spark.executorEnv.MALLOC_TRIM_THRESHOLD_=4294967296
+  --conf spark.executorEnv.MALLOC_TOP_PAD_=268435456
   --conf "spark.executor.extraJavaOptions=-Dai.djl.offline=true"
   --conf "spark.driver.extraJavaOptions=-Dai.djl.offline=true"
 )

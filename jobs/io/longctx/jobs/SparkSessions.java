@@ -1,5 +1,6 @@
 package io.longctx.jobs;
 
+import io.longctx.common.NativeMemory;
 import io.longctx.jobs.config.SparkConfig;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -28,6 +29,8 @@ public final class SparkSessions {
         .config("spark.databricks.delta.snapshotPartitions", "1")
         .config("spark.sql.adaptive.enabled", "true")
         .config("spark.databricks.delta.schema.autoMerge.enabled", "false");
+    // executors launched by a cluster manager keep tensor memory instead of mapping it anew (NativeMemory)
+    NativeMemory.executorEnv().forEach(b::config);
     for (Map.Entry<String, String> e : conf.conf().entrySet()) {
       b.config(e.getKey(), e.getValue());
     }

@@ -79,8 +79,7 @@ public final class BenchPolicyCommand extends ConfiguredCommand {
     header.put("cpu_threads", Devices.cpuThreads());
     header.put("attention_chunk", config.policy().attentionChunk());
     header.put("load_average", loadAverage());
-    // glibc keeps freed heap resident unless large blocks are mmapped; RSS then understates tensor memory
-    header.put("malloc_mmap_threshold", String.valueOf(System.getenv("MALLOC_MMAP_THRESHOLD_")));
+    header.put("allocator", io.longctx.common.NativeMemory.describeCurrent());
     out.println(json.writeValueAsString(header));
     if (model != null) {
       try (Qwen2Model m = Qwen2Model.load(model, Device.cpu())) {
@@ -117,8 +116,8 @@ public final class BenchPolicyCommand extends ConfiguredCommand {
       emit(out, b.decode(batch, quick ? 16 : 128, quick ? 4 : 32, quick ? 1 : 3), peak);
     }
     emit(out, quick ? b.optimizerStep(2, 64, 2, 1) : b.optimizerStep(8, 512, 8, 2), peak);
-    // last: the long prefills dominate the run time. Run with MALLOC_MMAP_THRESHOLD_=65536 so that freed tensor
-    // memory goes back to the OS and the resident-set peak reflects this run only.
+    // last: the long prefills dominate the run time. For peak figures that reflect this run only, run with
+    // LONGCTX_MALLOC=system MALLOC_MMAP_THRESHOLD_=65536 so that freed tensor memory goes back to the OS.
     for (int len : skipMemory ? List.<Integer>of() : quick ? List.of(128, 256) : memoryLengths) {
       emit(out, b.prefillMemory(len), peak);
     }
