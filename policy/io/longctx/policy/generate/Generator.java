@@ -33,20 +33,11 @@ public final class Generator {
     int batch = prompts.size();
     int promptLength = 0;
     for (int i = 0; i < batch; i++) {
-      int[] p = prompts.get(i);
-      if (p.length == 0) {
-        throw PolicyErrors.badRequest("prompt " + i + " is empty; generation needs at least one prompt token");
-      }
-      for (int id : p) {
-        if (id < 0 || id >= model.config().vocabSize()) {
-          throw PolicyErrors.badRequest(
-              "prompt " + i + " holds token id " + id + " outside the vocabulary [0, " + model.config().vocabSize() + ")");
-        }
-      }
-      promptLength = Math.max(promptLength, p.length);
+      checkPrompt(i, prompts.get(i), model.config().vocabSize());
+      promptLength = Math.max(promptLength, prompts.get(i).length);
     }
     int capacity = promptLength + config.maxNewTokens();
-    State state = new State(prompts, config);
+    Sequences state = new Sequences(prompts, config);
     try (NDManager m = model.manager().newSubManager();
         KvCache cache = model.newCache(batch, capacity, m)) {
       NDArray mask = attentionMask(prompts, promptLength, capacity, m);
@@ -71,6 +62,19 @@ public final class Generator {
       }
     }
     return state.results();
+  }
+
+  /** Rejects an empty prompt or one with ids outside the vocabulary, naming prompt {@code i}. */
+  static void checkPrompt(int i, int[] prompt, int vocabSize) {
+    if (prompt.length == 0) {
+      throw PolicyErrors.badRequest("prompt " + i + " is empty; generation needs at least one prompt token");
+    }
+    for (int id : prompt) {
+      if (id < 0 || id >= vocabSize) {
+        throw PolicyErrors.badRequest(
+            "prompt " + i + " holds token id " + id + " outside the vocabulary [0, " + vocabSize + ")");
+      }
+    }
   }
 
   private NDArray prefill(List<int[]> prompts, int promptLength, int pad, NDArray mask, KvCache cache, NDManager m) {
@@ -139,113 +143,5 @@ public final class Generator {
       Arrays.fill(mask, i * capacity + promptLength - prompts.get(i).length, (i + 1) * capacity, 1);
     }
     return m.create(mask, new Shape(prompts.size(), capacity));
-  }
-
-  /** Per-sequence bookkeeping on the Java side: generated ids, log-probs, stop detection. */
-  private static final class State {
-    private final List<int[]> prompts;
-    private final GenerationConfig config;
-    private final int[][] tokens;
-    private final float[][] logProbs;
-    private final int[] lengths;
-    private final FinishReason[] finished;
-    private final int[] lastToken;
-    private final int stopWindow;
-
-    State(List<int[]> prompts, GenerationConfig config) {
-      this.prompts = prompts;
-      this.config = config;
-      int b = prompts.size();
-      tokens = new int[b][config.maxNewTokens()];
-      logProbs = new float[b][config.maxNewTokens()];
-      lengths = new int[b];
-      finished = new FinishReason[b];
-      lastToken = new int[b];
-      int longest = config.stopStrings().stream().mapToInt(String::length).max().orElse(0);
-      stopWindow = 4 * longest + 4;
-    }
-
-    /** Records the tokens sampled for batch rows {@code rows} (prompt indices). */
-    void record(Sampler.Choice choice, int[] rows) {
-      for (int r = 0; r < rows.length; r++) {
-        int i = rows[r];
-        lastToken[i] = choice.tokens()[r];
-        if (finished[i] != null) {
-          continue;
-        }
-        int t = choice.tokens()[r];
-        tokens[i][lengths[i]] = t;
-        logProbs[i][lengths[i]] = choice.logProbs()[r];
-        lengths[i]++;
-        if (isStopToken(t) || hitsStopString(i)) {
-          finished[i] = FinishReason.STOP;
-        } else if (lengths[i] == config.maxNewTokens()) {
-          finished[i] = FinishReason.LENGTH;
-        }
-      }
-    }
-
-    /** Positions (into {@code rows}) of the batch rows whose sequence is still running. */
-    int[] activeRows(int[] rows) {
-      return java.util.stream.IntStream.range(0, rows.length).filter(r -> finished[rows[r]] == null).toArray();
-    }
-
-    private boolean isStopToken(int t) {
-      for (int s : config.stopTokenIds()) {
-        if (s == t) {
-          return true;
-        }
-      }
-      return false;
-    }
-
-    private boolean hitsStopString(int i) {
-      if (config.stopStrings().isEmpty()) {
-        return false;
-      }
-      int from = Math.max(0, lengths[i] - stopWindow);
-      String tail = config.decoder().apply(Arrays.copyOfRange(tokens[i], from, lengths[i]));
-      for (String s : config.stopStrings()) {
-        if (tail.contains(s)) {
-          return true;
-        }
-      }
-      return false;
-    }
-
-    boolean allDone() {
-      for (FinishReason f : finished) {
-        if (f == null) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    int[] nextInput(int[] rows, int pad) {
-      int[] ids = new int[rows.length];
-      for (int r = 0; r < rows.length; r++) {
-        ids[r] = finished[rows[r]] == null ? lastToken[rows[r]] : pad;
-      }
-      return ids;
-    }
-
-    int[] nextPositions(int[] rows) {
-      int[] pos = new int[rows.length];
-      for (int r = 0; r < rows.length; r++) {
-        pos[r] = prompts.get(rows[r]).length + lengths[rows[r]] - 1;
-      }
-      return pos;
-    }
-
-    List<Generation> results() {
-      List<Generation> out = new ArrayList<>(tokens.length);
-      for (int i = 0; i < tokens.length; i++) {
-        FinishReason reason = finished[i] == null ? FinishReason.LENGTH : finished[i];
-        out.add(new Generation(prompts.get(i).clone(), Arrays.copyOf(tokens[i], lengths[i]),
-            Arrays.copyOf(logProbs[i], lengths[i]), reason));
-      }
-      return out;
-    }
   }
 }

@@ -18,12 +18,23 @@ final class Sampler {
   private final SplittableRandom[] streams;
 
   Sampler(GenerationConfig config, int batch) {
+    this(config, streams(config.seed(), batch));
+  }
+
+  /** A sampler whose sequence {@code i} draws from {@code streams[i]}. */
+  Sampler(GenerationConfig config, SplittableRandom[] streams) {
     this.config = config;
-    this.streams = new SplittableRandom[batch];
-    SplittableRandom root = new SplittableRandom(config.seed());
-    for (int i = 0; i < batch; i++) {
-      streams[i] = root.split();
+    this.streams = streams;
+  }
+
+  /** The streams of {@code n} sequences sampled with {@code seed}: the i-th split of one root stream. */
+  static SplittableRandom[] streams(long seed, int n) {
+    SplittableRandom[] out = new SplittableRandom[n];
+    SplittableRandom root = new SplittableRandom(seed);
+    for (int i = 0; i < n; i++) {
+      out[i] = root.split();
     }
+    return out;
   }
 
   /** Sampled tokens and their raw-policy log-probs. */

@@ -16,7 +16,7 @@ import ai.djl.ndarray.types.Shape;
  * <p>Not thread-safe; used for inference only (writes are in place, outside autograd). Close it, or the
  * manager it was created on, to free its memory.
  */
-public final class KvCache implements AutoCloseable {
+public final class KvCache implements KvStore, AutoCloseable {
   private final NDArray[] keys;
   private final NDArray[] values;
   private final int capacity;
@@ -56,7 +56,8 @@ public final class KvCache implements AutoCloseable {
    * Writes {@code k}/{@code v} ({@code [batch, kvHeads, n, headDim]}) at positions {@code [length, length+n)}
    * of {@code layer} and returns views of all keys and values up to {@code length+n}.
    */
-  NDArray[] append(int layer, NDArray k, NDArray v) {
+  @Override
+  public NDArray[] append(int layer, NDArray k, NDArray v) {
     int n = Math.toIntExact(k.getShape().get(2));
     if (length + n > capacity) {
       throw new IllegalStateException("KV cache full: " + length + " + " + n + " > capacity " + capacity);
@@ -67,6 +68,16 @@ public final class KvCache implements AutoCloseable {
     values[layer].set(slot, v);
     NDIndex upTo = new NDIndex().addAllDim(2).addSliceDim(0, length + n);
     return new NDArray[] {keys[layer].get(upTo), values[layer].get(upTo)};
+  }
+
+  /** Keys of {@code layer}, all {@code capacity} positions (positions past {@link #length()} are undefined). */
+  NDArray keys(int layer) {
+    return keys[layer];
+  }
+
+  /** Values of {@code layer}, as {@link #keys}. */
+  NDArray values(int layer) {
+    return values[layer];
   }
 
   /** Marks {@code n} more positions as stored; called once per forward after every layer has appended. */

@@ -111,6 +111,11 @@ public final class Qwen2Model implements AutoCloseable {
     return new KvCache(config, batch, capacity, manager);
   }
 
+  /** A cache of {@code slots} independent rows of up to {@code capacity} positions each, for {@link #decode}. */
+  public RowKvCache newRowCache(int slots, int capacity, NDManager manager) {
+    return new RowKvCache(config, slots, capacity, manager);
+  }
+
   /** Logits for {@code inputIds [B, L]} at positions {@code 0..L-1}, no padding, no cache. */
   public NDArray forward(NDArray inputIds) {
     return forward(inputIds, null, null, null);
@@ -175,7 +180,40 @@ public final class Qwen2Model implements AutoCloseable {
       padBias = attentionMask.toType(DataType.FLOAT32, false).sub(1f).mul(-Attention.MASKED)
           .reshape(batch, 1, 1, 1, past + length);
     }
-    NDArray x = Embedding.embedding(inputIds, embed, SparseFormat.DENSE).singletonOrThrow();
+    NDArray x = layers(Embedding.embedding(inputIds, embed, SparseFormat.DENSE).singletonOrThrow(), cosSin, padBias,
+        cache, past);
+    if (cache != null) {
+      cache.advance(length);
+    }
+    return rmsNorm(x, finalNorm);
+  }
+
+  /**
+   * One decode step of continuous batching: logits {@code [slots, vocab]} for one new token per slot of
+   * {@code cache} ({@code inputIds [slots]} or {@code [slots, 1]}), each at its own row's next position. Free slots
+   * compute on whatever id they are given; their logits mean nothing. Appends the new keys and values.
+   */
+  public NDArray decode(NDArray inputIds, RowKvCache cache) {
+    long slots = inputIds.getShape().get(0);
+    if (slots != cache.slots() || inputIds.getShape().size() != slots) {
+      throw new IllegalArgumentException(
+          "decode takes one id per cache slot (" + cache.slots() + "), got " + inputIds.getShape());
+    }
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      int[] positions = cache.beginStep();
+      NDArray ids = inputIds.reshape(slots, 1);
+      NDList cosSin = rope.cosSin(manager.create(positions, new Shape(slots, 1)));
+      NDArray bias = cache.stepBias(manager);
+      NDArray x = layers(Embedding.embedding(ids, embed, SparseFormat.DENSE).singletonOrThrow(), cosSin, bias, cache,
+          cache.stepKeys() - 1);
+      cache.advance();
+      NDArray logits = Linear.linear(rmsNorm(x, finalNorm), head).singletonOrThrow().reshape(slots, -1);
+      return escape(logits, inputIds.getManager());
+    }
+  }
+
+  private NDArray layers(NDArray x, NDList cosSin, NDArray padBias, KvStore cache, int past) {
     for (int i = 0; i < layers.length; i++) {
       try (NDScope layerScope = new NDScope()) {
         layerScope.suppressNotUsedWarning();
@@ -185,14 +223,11 @@ public final class Qwen2Model implements AutoCloseable {
       }
       NDScope.register(x);
     }
-    if (cache != null) {
-      cache.advance(length);
-    }
-    return rmsNorm(x, finalNorm);
+    return x;
   }
 
   private NDArray layer(
-      LayerWeights w, int index, NDArray x, NDList cosSin, NDArray padBias, KvCache cache, int past) {
+      LayerWeights w, int index, NDArray x, NDList cosSin, NDArray padBias, KvStore cache, int past) {
     long batch = x.getShape().get(0);
     long length = x.getShape().get(1);
     int heads = config.numAttentionHeads();
