@@ -149,7 +149,8 @@ public final class TrainPolicyJob {
           : RlStep.prompts(batch, attempt).join(all.select("sample_id").distinct(), "sample_id", "left_anti");
       RolloutSpec spec = new RolloutSpec(previous.checkpointPath(), new TokenizerSpec(config.policy().tokenizer()),
           config.policy().chatTemplate(), config.policy().device(), t.groupSize(), phase.maxResponseTokens(),
-          t.temperature(), t.topP(), t.topK(), t.seed() + 7919L * attempt, step, config.policy().cpuThreads());
+          t.temperature(), t.topP(), t.topK(), t.seed() + 7919L * attempt, step, config.policy().cpuThreads(),
+          t.rolloutRowBudget());
       long r0 = System.nanoTime();
       Dataset<Row> rollouts = SparkSessions.withJobGroup(spark, "rollouts", "step " + step + " rollouts",
           () -> RlStep.rollouts(prompts, spec, t.rolloutPartitions(), modelNanos));

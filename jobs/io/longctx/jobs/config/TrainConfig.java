@@ -17,6 +17,8 @@ import io.longctx.common.ConfigException;
  *     {@code maxExtraBatches} further batches to refill the train batch
  * @param stepsPerInvocation a nightly budget: stop after this many steps (0 = run to the end of the curriculum)
  * @param rolloutPartitions how many Spark partitions the batch's prompts are spread over for rollouts
+ * @param rolloutRowBudget most sequences one rollout task decodes at once (continuous batching: rows of several
+ *     groups decode together, each prompt prefilled once for its G samples); at least {@code groupSize}
  */
 public record TrainConfig(
     String run,
@@ -29,10 +31,11 @@ public record TrainConfig(
     boolean dynamicSampling,
     int maxExtraBatches,
     int stepsPerInvocation,
-    int rolloutPartitions) {
+    int rolloutPartitions,
+    int rolloutRowBudget) {
 
   public static TrainConfig defaults() {
-    return new TrainConfig("local", 7L, 8, 16, 0.7, 0.95, 0, true, 2, 0, 2);
+    return new TrainConfig("local", 7L, 8, 16, 0.7, 0.95, 0, true, 2, 0, 2, 64);
   }
 
   public void validate() {
@@ -48,5 +51,10 @@ public record TrainConfig(
     Check.nonNegative("train.max-extra-batches", maxExtraBatches);
     Check.nonNegative("train.steps-per-invocation", stepsPerInvocation);
     Check.positive("train.rollout-partitions", rolloutPartitions);
+    if (rolloutRowBudget < groupSize) {
+      throw new ConfigException("train.rollout-row-budget",
+          "must be at least train.group-size (" + groupSize + ") so that a group's samples decode together, got "
+              + rolloutRowBudget);
+    }
   }
 }

@@ -14,6 +14,7 @@ import java.io.Serializable;
  * @param seed with (step, sample_id, response index) it fixes every sampled token, whatever the partitioning
  * @param cpuThreads PyTorch intra-op threads per task on a CPU executor; 0 = 1, since Spark already runs one task
  *     per core and more threads per task oversubscribe the cores
+ * @param rowBudget most sequences a task decodes at once (continuous batching over the partition's groups)
  */
 public record RolloutSpec(
     String checkpointDir,
@@ -27,5 +28,6 @@ public record RolloutSpec(
     int topK,
     long seed,
     long step,
-    int cpuThreads)
+    int cpuThreads,
+    int rowBudget)
     implements Serializable {}

@@ -4,7 +4,8 @@ import static org.apache.spark.sql.functions.col;
 
 import io.longctx.policy.generate.Generation;
 import io.longctx.policy.generate.GenerationConfig;
-import io.longctx.policy.generate.Generator;
+import io.longctx.policy.generate.GroupRequest;
+import io.longctx.policy.generate.GroupScheduler;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -69,7 +70,10 @@ public final class Rollouts {
         .mapPartitions(new GenerateGroups(spec, prompts.schema().length(), modelNanos), Encoders.row(out));
   }
 
-  /** Per partition: load (or reuse) the policy, then generate each prompt's group as one batch. */
+  /**
+   * Per partition: load (or reuse) the policy, then sample every prompt's group with continuous batching (each
+   * prompt prefilled once, rows of several groups decoding together up to the spec's row budget).
+   */
   static final class GenerateGroups implements MapPartitionsFunction<Row, Row> {
     private final RolloutSpec spec;
     private final int inputWidth;
@@ -91,18 +95,19 @@ public final class Rollouts {
       prompts.sort(Comparator.comparing(r -> r.<String>getAs("sample_id")));
       long t0 = System.nanoTime();
       LoadedPolicy policy = LoadedPolicy.forSpec(spec);
-      Generator generator = new Generator(policy.model);
-      List<Row> out = new ArrayList<>(prompts.size() * spec.groupSize());
+      List<int[]> promptIds = new ArrayList<>(prompts.size());
+      List<GroupRequest> groups = new ArrayList<>(prompts.size());
       for (Row r : prompts) {
-        String sampleId = r.getAs("sample_id");
-        int[] promptIds = policy.tokenizer.encode(policy.template.render(r.<String>getAs("prompt")));
-        List<int[]> group = new ArrayList<>(spec.groupSize());
-        for (int g = 0; g < spec.groupSize(); g++) {
-          group.add(promptIds);
-        }
-        List<Generation> gens = generator.generate(group, config(policy, sampleId));
+        int[] ids = policy.tokenizer.encode(policy.template.render(r.<String>getAs("prompt")));
+        promptIds.add(ids);
+        groups.add(new GroupRequest(ids, spec.groupSize(), groupSeed(spec.seed(), spec.step(), r.getAs("sample_id"))));
+      }
+      List<List<Generation>> generated = new GroupScheduler(policy.model, spec.rowBudget()).generate(groups, config(policy));
+      List<Row> out = new ArrayList<>(prompts.size() * spec.groupSize());
+      for (int i = 0; i < prompts.size(); i++) {
+        List<Generation> gens = generated.get(i);
         for (int g = 0; g < gens.size(); g++) {
-          out.add(row(r, g, promptIds, gens.get(g), policy));
+          out.add(row(prompts.get(i), g, promptIds.get(i), gens.get(g), policy));
         }
       }
       if (modelNanos != null) {
@@ -111,13 +116,13 @@ public final class Rollouts {
       return out.iterator();
     }
 
-    private GenerationConfig config(LoadedPolicy policy, String sampleId) {
+    /** Sampling settings shared by every group; each group brings its own seed. */
+    private GenerationConfig config(LoadedPolicy policy) {
       GenerationConfig.Builder b = GenerationConfig.builder()
           .setMaxNewTokens(spec.maxNewTokens())
           .optTemperature(spec.temperature())
           .optTopP(spec.topP())
           .optTopK(spec.topK())
-          .optSeed(groupSeed(spec.seed(), spec.step(), sampleId))
           .optStopTokenIds(policy.tokenizer.stopTokenIds())
           .optPadTokenId(policy.tokenizer.padTokenId());
       return b.build();

@@ -21,13 +21,19 @@ import org.junit.jupiter.api.io.TempDir;
 class RolloutsTest extends SparkTestBase {
   @TempDir static Path dir;
   static String checkpoint;
+  static String other; // a second policy, so that each test counts its own model loads
 
   @BeforeAll
-  static void writeTinyCheckpoint() {
+  static void writeTinyCheckpoints() {
+    checkpoint = tinyCheckpoint("ckpt", 3L);
+    other = tinyCheckpoint("other", 5L);
+  }
+
+  private static String tinyCheckpoint(String name, long seed) {
     PolicyConfig.EmbeddedModel shape = new PolicyConfig.EmbeddedModel(32, 1, 2, 1, 64, 10000.0);
-    try (Qwen2Model m = Qwen2Model.random(Qwen2Config.embedded(shape, ByteTokenizer.VOCAB_SIZE), 3L, Device.cpu())) {
-      checkpoint = dir.resolve("ckpt").toString();
-      m.save(Path.of(checkpoint));
+    try (Qwen2Model m = Qwen2Model.random(Qwen2Config.embedded(shape, ByteTokenizer.VOCAB_SIZE), seed, Device.cpu())) {
+      m.save(dir.resolve(name));
+      return dir.resolve(name).toString();
     }
   }
 
@@ -37,7 +43,12 @@ class RolloutsTest extends SparkTestBase {
   }
 
   private RolloutSpec spec(long step) {
-    return new RolloutSpec(checkpoint, new TokenizerSpec("byte"), "plain", "cpu", 3, 12, 1.0, 0.95, 0, 11L, step, 1);
+    return spec(checkpoint, step, 64);
+  }
+
+  private RolloutSpec spec(String policy, long step, int rowBudget) {
+    return new RolloutSpec(
+        policy, new TokenizerSpec("byte"), "plain", "cpu", 3, 12, 1.0, 0.95, 0, 11L, step, 1, rowBudget);
   }
 
   private static List<String> responses(Dataset<Row> df) {
@@ -71,6 +82,21 @@ class RolloutsTest extends SparkTestBase {
     assertThat(responses(Rollouts.generate(prompts(), spec(2), 2))).isNotEqualTo(a);
     // one load for this checkpoint across partitions and runs in this JVM
     assertThat(LoadedPolicy.loads() - loadsBefore).isEqualTo(1);
+  }
+
+  @Test
+  void rowBudgetAndPartitioningDoNotChangeRollouts() {
+    Dataset<Row> prompts = spark().sql(
+        "SELECT concat('q', id) AS sample_id, concat('Where is item ', id * 37, ' kept?') AS prompt FROM range(11)");
+    List<String> reference = responses(Rollouts.generate(prompts, spec(other, 4, 3), 1));
+    assertThat(reference).hasSize(33);
+    for (int budget : new int[] {3, 9, 128}) {
+      for (int partitions : new int[] {1, 3}) {
+        assertThat(responses(Rollouts.generate(prompts, spec(other, 4, budget), partitions)))
+            .as("row budget %d, %d partitions", budget, partitions)
+            .isEqualTo(reference);
+      }
+    }
   }
 
   @Test
