@@ -62,6 +62,12 @@ public final class BenchPolicyCommand extends ConfiguredCommand {
       description = "Skip the long-prefill peak-memory runs (they dominate the run time).")
   boolean skipMemory;
 
+  @Option(
+      names = "--long",
+      description = "Also the long workloads of the peer comparison (bench/peer/run.sh): prefill 1x16384 and an"
+          + " optimizer step over one 4096-token sequence.")
+  boolean long_;
+
   @Option(names = "--quick", description = "Tiny sizes (seconds, for smoke tests); figures are not meaningful.")
   boolean quick;
 
@@ -112,10 +118,19 @@ public final class BenchPolicyCommand extends ConfiguredCommand {
     for (int len : quick ? new int[] {64, 128} : new int[] {1024, 4096}) {
       emit(out, b.prefill(len, quick ? 1 : 3), peak);
     }
+    if (long_ && !quick) {
+      emit(out, b.prefill(16384, 1), peak);
+    }
     for (int batch : quick ? new int[] {1, 4} : new int[] {1, 8, 64}) {
       emit(out, b.decode(batch, quick ? 16 : 128, quick ? 4 : 32, quick ? 1 : 3), peak);
     }
+    for (boolean shared : new boolean[] {false, true}) {
+      emit(out, quick ? b.groupRollout(64, 4, 4, shared, 1) : b.groupRollout(4096, 8, 32, shared, 1), peak);
+    }
     emit(out, quick ? b.optimizerStep(2, 64, 2, 1) : b.optimizerStep(8, 512, 8, 2), peak);
+    if (long_ && !quick) {
+      emit(out, b.optimizerStep(1, 4096, 1, 2), peak);
+    }
     // last: the long prefills dominate the run time. For peak figures that reflect this run only, run with
     // LONGCTX_MALLOC=system MALLOC_MMAP_THRESHOLD_=65536 so that freed tensor memory goes back to the OS.
     for (int len : skipMemory ? List.<Integer>of() : quick ? List.of(128, 256) : memoryLengths) {

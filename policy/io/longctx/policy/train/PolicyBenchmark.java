@@ -4,6 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.longctx.policy.generate.GenerationConfig;
+import io.longctx.policy.generate.Generator;
+import io.longctx.policy.generate.GroupRequest;
+import io.longctx.policy.generate.GroupScheduler;
 import io.longctx.policy.model.KvCache;
 import io.longctx.policy.model.Qwen2Model;
 import io.longctx.policy.train.internal.ProcessMemory;
@@ -28,7 +32,8 @@ public final class PolicyBenchmark {
    * One measurement.
    *
    * @param model label of the benchmarked model
-   * @param metric {@code matmul}, {@code prefill}, {@code decode}, {@code optimizer-step} or {@code prefill-memory}
+   * @param metric {@code matmul}, {@code prefill}, {@code decode}, {@code group-rollout} (shared prefill),
+   *     {@code group-rollout-per-row} (every row prefilled), {@code optimizer-step} or {@code prefill-memory}
    * @param shape what was run, e.g. {@code 1x4096} (batch x tokens)
    * @param tokens tokens processed per timed run
    * @param seconds median wall time of one timed run
@@ -106,6 +111,31 @@ public final class PolicyBenchmark {
     });
     return new Measurement(label, "decode", batch + "x" + steps + "@" + prompt, (long) batch * steps, sec,
         gflop[0], -1);
+  }
+
+  /**
+   * One RL group: {@code group} samples of {@code newTokens} tokens (no stop token, T = 0.7, top-p 0.95) after one
+   * {@code prompt}-token prompt. {@code shared}: the {@link GroupScheduler} (the prompt prefilled once, its cache
+   * shared by the samples); otherwise the {@link Generator} over {@code group} copies of the prompt (each row
+   * prefilled). Tokens = generated tokens.
+   */
+  public Measurement groupRollout(int prompt, int group, int newTokens, boolean shared, int reps) {
+    int[] promptIds = ids(prompt);
+    GenerationConfig sampling = GenerationConfig.builder().setMaxNewTokens(newTokens).optTemperature(0.7)
+        .optTopP(0.95).optSeed(5).build();
+    double gflop = (shared ? flops.prefill(prompt) : group * flops.prefill(prompt)) / 1e9;
+    for (int s = 0; s < newTokens - 1; s++) {
+      gflop += group * flops.decodeToken(prompt + s) / 1e9;
+    }
+    double sec = median(reps, () -> {
+      if (shared) {
+        new GroupScheduler(model, group).generate(List.of(new GroupRequest(promptIds, group, 5)), sampling);
+      } else {
+        new Generator(model).generate(java.util.Collections.nCopies(group, promptIds), sampling);
+      }
+    });
+    return new Measurement(label, shared ? "group-rollout" : "group-rollout-per-row",
+        group + "x" + newTokens + "@" + prompt, (long) group * newTokens, sec, gflop, -1);
   }
 
   /**
