@@ -41,15 +41,17 @@ final class Attention {
     long kv = k.getShape().get(1);
     long g = h / kv;
     NDArray scaled = q.mul((float) (1.0 / Math.sqrt(d)));
+    // made here, in the caller's scope, since the chunks' scopes would close them after the first chunk
+    Triangles triangles = new Triangles(q.getManager(), l <= chunk ? l : chunk, l <= chunk ? 0 : l % chunk);
     if (l <= chunk) {
-      return chunk(scaled, k, v, padBias, past, 0, l, b, kv, g, d);
+      return chunk(scaled, k, v, padBias, triangles, past, 0, l, b, kv, g, d);
     }
     NDList parts = new NDList();
     for (int c0 = 0; c0 < l; c0 += chunk) {
       int c1 = Math.min(l, c0 + chunk);
       try (NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
-        NDArray part = chunk(scaled, k, v, padBias, past, c0, c1, b, kv, g, d);
+        NDArray part = chunk(scaled, k, v, padBias, triangles, past, c0, c1, b, kv, g, d);
         NDScope.unregister(part);
         parts.add(part);
       }
@@ -59,8 +61,12 @@ final class Attention {
     return out;
   }
 
-  private static NDArray chunk(
-      NDArray q, NDArray k, NDArray v, NDArray padBias, int past, int c0, int c1, long b, long kv, long g, long d) {
+  /**
+   * Queries {@code [c0, c1)} against keys {@code [0, past + c1)}. Keys before {@code past + c0} are visible to every
+   * query of the chunk, so the causal mask is added, in place, to the last {@code c1 - c0} key columns only.
+   */
+  private static NDArray chunk(NDArray q, NDArray k, NDArray v, NDArray padBias, Triangles triangles, int past,
+      int c0, int c1, long b, long kv, long g, long d) {
     int lc = c1 - c0;
     int keys = past + c1;
     NDArray qc = lc == q.getShape().get(2) ? q : q.get(new NDIndex().addAllDim(2).addSliceDim(c0, c1));
@@ -69,25 +75,34 @@ final class Attention {
     NDArray qg = qc.reshape(b, kv, g * lc, d);
     NDArray scores = qg.matMul(kc.transpose(0, 1, 3, 2)).reshape(b, kv, g, lc, keys);
     LARGEST_SCORES.accumulateAndGet(b * kv * g * lc * keys, Math::max);
-    NDArray bias = causalBias(q.getManager(), past, c0, c1, keys);
-    if (padBias != null) {
-      NDArray pb = keys == padBias.getShape().get(4) ? padBias : padBias.get(new NDIndex().addAllDim(4).addSliceDim(0, keys));
-      bias = bias == null ? pb : bias.add(pb);
+    if (lc > 1) {
+      scores.get(new NDIndex().addAllDim(4).addSliceDim(keys - lc, keys)).addi(triangles.of(lc));
     }
-    if (bias != null) {
-      scores = scores.add(bias);
+    if (padBias != null) {
+      scores.addi(keys == padBias.getShape().get(4) ? padBias : padBias.get(new NDIndex().addAllDim(4).addSliceDim(0, keys)));
     }
     NDArray probs = scores.softmax(-1).reshape(b, kv, g * lc, keys);
     return probs.matMul(vc).reshape(b, kv * g, lc, d);
   }
 
-  /** {@code [lc, keys]} bias: query at absolute position {@code past + i} sees keys {@code <= past + i}. */
-  private static NDArray causalBias(NDManager manager, int past, int c0, int c1, int keys) {
-    if (c1 - c0 == 1 && past + c0 + 1 == keys) {
-      return null; // a single newest query sees every key
+  /**
+   * {@code [n, n]} causal biases (0 on and below the diagonal, {@link #MASKED} above) for the chunk lengths of one
+   * attention call, made once and shared by its chunks.
+   */
+  private static final class Triangles {
+    private final java.util.Map<Integer, NDArray> byLength = new java.util.HashMap<>();
+
+    Triangles(NDManager manager, int... lengths) {
+      for (int n : lengths) {
+        if (n > 1 && !byLength.containsKey(n)) {
+          NDArray col = manager.arange(0, n, 1, DataType.INT32);
+          byLength.put(n, col.reshape(1, n).gt(col.reshape(n, 1)).toType(DataType.FLOAT32, false).mul(MASKED));
+        }
+      }
     }
-    NDArray keyIdx = manager.arange(0, keys, 1, DataType.INT32).reshape(1, keys);
-    NDArray queryIdx = manager.arange(past + c0, past + c1, 1, DataType.INT32).reshape(c1 - c0, 1);
-    return keyIdx.gt(queryIdx).toType(DataType.FLOAT32, false).mul(MASKED);
+
+    NDArray of(int n) {
+      return byLength.get(n);
+    }
   }
 }
