@@ -3,46 +3,17 @@ package io.longctx.policy.generate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.longctx.policy.PolicyException;
 import io.longctx.policy.model.Golden;
-import io.longctx.policy.model.Qwen2Model;
+import io.longctx.policy.model.GoldenModelTest;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Generation on the golden model: reference greedy tokens, cache vs recomputation, ragged batches, seeds. */
-class GeneratorTest {
-  static Qwen2Model model;
-  NDManager m;
-
-  @BeforeAll
-  static void load() {
-    model = Qwen2Model.load(Golden.modelDir(), Device.cpu());
-  }
-
-  @AfterAll
-  static void close() {
-    model.close();
-  }
-
-  @BeforeEach
-  void manager() {
-    m = model.manager().newSubManager();
-  }
-
-  @AfterEach
-  void closeManager() {
-    m.close();
-  }
-
+class GeneratorTest extends GoldenModelTest {
   @Test
   void greedyWithCacheMatchesReference() {
     int[] prompt = Golden.tensor("greedy_prompt", m).toIntArray();

@@ -3,53 +3,25 @@ package io.longctx.policy.generate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.longctx.policy.PolicyException;
 import io.longctx.policy.model.Golden;
+import io.longctx.policy.model.GoldenModelTest;
 import io.longctx.policy.model.KvCache;
-import io.longctx.policy.model.Qwen2Model;
 import io.longctx.policy.model.RowKvCache;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Continuous batching with shared-prefix prefill on the golden model: the same responses as one batch per group,
  * whatever the row budget, each prompt prefilled once, and row-cache logits equal to a full forward pass.
  */
-class GroupSchedulerTest {
-  static Qwen2Model model;
-  NDManager m;
-
-  @BeforeAll
-  static void load() {
-    model = Qwen2Model.load(Golden.modelDir(), Device.cpu());
-  }
-
-  @AfterAll
-  static void close() {
-    model.close();
-  }
-
-  @BeforeEach
-  void manager() {
-    m = model.manager().newSubManager();
-  }
-
-  @AfterEach
-  void closeManager() {
-    m.close();
-  }
-
+class GroupSchedulerTest extends GoldenModelTest {
   private List<GroupRequest> groups(int count, int samples) {
     int[] base = Golden.tensor("greedy_prompt", m).toIntArray();
     Random rnd = new Random(3);

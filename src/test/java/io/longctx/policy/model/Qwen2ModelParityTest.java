@@ -2,39 +2,12 @@ package io.longctx.policy.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Forward-pass parity with the transformers reference on qwen2-tiny-a. */
-class Qwen2ModelParityTest {
-  static Qwen2Model model;
-  NDManager m;
-
-  @BeforeAll
-  static void load() {
-    model = Qwen2Model.load(Golden.modelDir(), Device.cpu());
-  }
-
-  @AfterAll
-  static void close() {
-    model.close();
-  }
-
-  @org.junit.jupiter.api.BeforeEach
-  void manager() {
-    m = model.manager().newSubManager();
-  }
-
-  @org.junit.jupiter.api.AfterEach
-  void closeManager() {
-    m.close();
-  }
-
+class Qwen2ModelParityTest extends GoldenModelTest {
   @Test
   void configParsedFromRopeParameters() {
     Qwen2Config c = model.config();
