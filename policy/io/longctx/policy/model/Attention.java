@@ -31,9 +31,13 @@ final class Attention {
    * @param k {@code [B, KV, S, D]} with {@code S = past + L}
    * @param v {@code [B, KV, S, D]}
    * @param padBias {@code [B, 1, 1, 1, S]} additive key-padding bias, or {@code null}
+   * @param fused use PyTorch's fused kernel ({@link FusedAttention}) where it applies: no padding, no cache prefix
    * @return {@code [B, H, L, D]}
    */
-  static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray padBias, int past, int chunk) {
+  static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray padBias, int past, int chunk, boolean fused) {
+    if (fused && padBias == null && past == 0 && q.getShape().get(2) > 1 && FusedAttention.available()) {
+      return FusedAttention.attend(q, k, v);
+    }
     long b = q.getShape().get(0);
     long h = q.getShape().get(1);
     int l = Math.toIntExact(q.getShape().get(2));

@@ -40,6 +40,7 @@ public final class Qwen2Model implements AutoCloseable {
   private final NDArray finalNorm;
   private final NDArray head;
   private int attentionChunk = DEFAULT_ATTENTION_CHUNK;
+  private boolean fusedAttention = !"chunked".equals(System.getProperty("longctx.attention"));
 
   Qwen2Model(Qwen2Config config, NDManager manager, Map<String, NDArray> parameters) {
     this.config = config;
@@ -100,6 +101,20 @@ public final class Qwen2Model implements AutoCloseable {
     }
     this.attentionChunk = chunk;
     return this;
+  }
+
+  /**
+   * Whether unpadded prefill and training use PyTorch's fused attention kernel (default; the system property
+   * {@code longctx.attention=chunked} turns it off for a JVM). Padded batches and cached decoding always use the
+   * chunked attention.
+   */
+  public Qwen2Model setFusedAttention(boolean fused) {
+    this.fusedAttention = fused;
+    return this;
+  }
+
+  public boolean fusedAttention() {
+    return fusedAttention;
   }
 
   public int attentionChunk() {
@@ -176,7 +191,7 @@ public final class Qwen2Model implements AutoCloseable {
         : manager.arange(past, past + length, 1, DataType.INT32).reshape(1, length).broadcast(batch, length);
     NDList cosSin = rope.cosSin(positions);
     NDArray padBias = null;
-    if (attentionMask != null) {
+    if (attentionMask != null && (!fusedAttention || attentionMask.min().getInt() == 0)) {
       padBias = attentionMask.toType(DataType.FLOAT32, false).sub(1f).mul(-Attention.MASKED)
           .reshape(batch, 1, 1, 1, past + length);
     }
@@ -245,7 +260,7 @@ public final class Qwen2Model implements AutoCloseable {
       k = kvAll[0];
       v = kvAll[1];
     }
-    NDArray attn = Attention.attend(q, k, v, padBias, past, attentionChunk)
+    NDArray attn = Attention.attend(q, k, v, padBias, past, attentionChunk, fusedAttention)
         .transpose(0, 2, 1, 3)
         .reshape(batch, length, (long) heads * headDim);
     x = x.add(Linear.linear(attn, w.oW()).singletonOrThrow());
