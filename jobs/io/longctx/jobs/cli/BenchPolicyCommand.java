@@ -50,6 +50,15 @@ public final class BenchPolicyCommand extends ConfiguredCommand {
   List<Integer> memoryLengths;
 
   @Option(
+      names = "--train-memory-lengths",
+      split = ",",
+      paramLabel = "N,N",
+      defaultValue = "4096,16384",
+      description = "Lengths of one training sequence whose optimizer-step peak memory is measured (default:"
+          + " ${DEFAULT-VALUE}).")
+  List<Integer> trainMemoryLengths;
+
+  @Option(
       names = "--threads",
       paramLabel = "N",
       defaultValue = "0",
@@ -135,6 +144,9 @@ public final class BenchPolicyCommand extends ConfiguredCommand {
     // LONGCTX_MALLOC=system MALLOC_MMAP_THRESHOLD_=65536 so that freed tensor memory goes back to the OS.
     for (int len : skipMemory ? List.<Integer>of() : quick ? List.of(128, 256) : memoryLengths) {
       emit(out, b.prefillMemory(len), peak);
+    }
+    for (int len : skipMemory ? List.<Integer>of() : quick ? List.of(256) : trainMemoryLengths) {
+      emit(out, b.optimizerStepMemory(len), peak);
     }
   }
 

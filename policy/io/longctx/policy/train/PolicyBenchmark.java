@@ -33,7 +33,8 @@ public final class PolicyBenchmark {
    *
    * @param model label of the benchmarked model
    * @param metric {@code matmul}, {@code prefill}, {@code decode}, {@code group-rollout} (shared prefill),
-   *     {@code group-rollout-per-row} (every row prefilled), {@code optimizer-step} or {@code prefill-memory}
+   *     {@code group-rollout-per-row} (every row prefilled), {@code optimizer-step}, {@code prefill-memory} or
+   *     {@code optimizer-step-memory}
    * @param shape what was run, e.g. {@code 1x4096} (batch x tokens)
    * @param tokens tokens processed per timed run
    * @param seconds median wall time of one timed run
@@ -161,6 +162,34 @@ public final class PolicyBenchmark {
       double sec = median(reps, () -> trainer.step(batch));
       return new Measurement(label, "optimizer-step", sequences + "x" + length, (long) sequences * length, sec,
           gflop, -1);
+    }
+  }
+
+  /**
+   * Peak resident-memory growth of one optimizer step over one sequence of {@code length} tokens (half prompt, half
+   * response; forward, backward, clip, AdamW; runs once after a short warm-up that creates the optimizer state).
+   */
+  public Measurement optimizerStepMemory(int length) {
+    int response = length / 2;
+    float[] old = new float[response];
+    Arrays.fill(old, (float) -Math.log(model.config().vocabSize()));
+    List<Rollout> batch = List.of(Rollout.of(ids(length - response), ids(response), old, 1f));
+    List<Rollout> warm = List.of(Rollout.of(ids(8), ids(8), Arrays.copyOf(old, 8), 1f));
+    try (PolicyTrainer trainer = PolicyTrainer.builder()
+        .setParameters(model.parameters())
+        .setScorer(new ModelResponseScorer(model))
+        .optSchedule(LrSchedule.constant(1e-6))
+        .optBatchSizes(1, 1)
+        .optComputeEntropy(false)
+        .build()) {
+      trainer.step(warm);
+      long base = ProcessMemory.resetPeak();
+      long t0 = System.nanoTime();
+      trainer.step(batch);
+      double sec = (System.nanoTime() - t0) / 1e9;
+      long peak = ProcessMemory.peakResident() - base;
+      return new Measurement(label, "optimizer-step-memory", "1x" + length, length, sec,
+          flops.trainSequence(length, response) / 1e9, peak);
     }
   }
 
