@@ -29,14 +29,18 @@ public final class KvCache implements KvStore, AutoCloseable {
     }
     this.batch = batch;
     this.capacity = capacity;
-    int layers = config.numHiddenLayers();
-    keys = new NDArray[layers];
-    values = new NDArray[layers];
-    Shape shape = new Shape(batch, config.numKeyValueHeads(), capacity, config.headDim());
-    for (int i = 0; i < layers; i++) {
-      keys[i] = manager.zeros(shape, DataType.FLOAT32);
-      values[i] = manager.zeros(shape, DataType.FLOAT32);
+    keys = storage(config, batch, capacity, manager);
+    values = storage(config, batch, capacity, manager);
+  }
+
+  /** Zeroed per-layer storage {@code [rows, kvHeads, capacity, headDim]} for keys or values. */
+  static NDArray[] storage(Qwen2Config config, int rows, int capacity, NDManager manager) {
+    NDArray[] out = new NDArray[config.numHiddenLayers()];
+    Shape shape = new Shape(rows, config.numKeyValueHeads(), capacity, config.headDim());
+    for (int i = 0; i < out.length; i++) {
+      out[i] = manager.zeros(shape, DataType.FLOAT32);
     }
+    return out;
   }
 
   /** Positions already stored. */

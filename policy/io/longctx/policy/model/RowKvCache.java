@@ -36,14 +36,8 @@ public final class RowKvCache implements KvStore, AutoCloseable {
     }
     this.manager = manager;
     this.capacity = capacity;
-    int layers = config.numHiddenLayers();
-    keys = new NDArray[layers];
-    values = new NDArray[layers];
-    Shape shape = new Shape(slots, config.numKeyValueHeads(), capacity, config.headDim());
-    for (int i = 0; i < layers; i++) {
-      keys[i] = manager.zeros(shape, DataType.FLOAT32);
-      values[i] = manager.zeros(shape, DataType.FLOAT32);
-    }
+    keys = KvCache.storage(config, slots, capacity, manager);
+    values = KvCache.storage(config, slots, capacity, manager);
     lengths = new int[slots];
     used = new boolean[slots];
     rowIndex = rowIndex(slots);

@@ -27,13 +27,18 @@ class Qwen2ModelEquivalenceTest {
 
   @BeforeAll
   static void build() {
-    model = Qwen2Model.random(CONFIG, 3, Device.cpu()).setFusedAttention(false); // FusedAttentionTest covers fused
-    // larger weights than the 0.02 init so attention is far from uniform and differences would show
-    model.parameters().forEach((name, p) -> {
+    model = sharpModel().setFusedAttention(false); // FusedAttentionTest covers the fused kernel
+  }
+
+  /** A random model of {@link #CONFIG} with weights x10 (not norms), so attention is far from uniform. */
+  static Qwen2Model sharpModel() {
+    Qwen2Model m = Qwen2Model.random(CONFIG, 3, Device.cpu());
+    m.parameters().forEach((name, p) -> {
       if (!name.endsWith("norm.weight")) {
         p.muli(10);
       }
     });
+    return m;
   }
 
   @AfterAll
@@ -41,7 +46,7 @@ class Qwen2ModelEquivalenceTest {
     model.close();
   }
 
-  private static NDArray ids(NDManager m, int b, int l, long seed) {
+  static NDArray ids(NDManager m, int b, int l, long seed) {
     Random r = new Random(seed);
     int[] v = new int[b * l];
     for (int i = 0; i < v.length; i++) {
@@ -116,14 +121,19 @@ class Qwen2ModelEquivalenceTest {
         grads[i++] = q.getGradient().toFloatArray();
       }
     }
+    assertGradientsClose(grads[0], grads[1]);
+  }
+
+  /** Max abs difference within 1e-4 of the largest gradient, which must not be 0. */
+  static void assertGradientsClose(float[] a, float[] b) {
     float maxAbs = 0;
     float maxDiff = 0;
-    for (int j = 0; j < grads[0].length; j++) {
-      maxAbs = Math.max(maxAbs, Math.abs(grads[0][j]));
-      maxDiff = Math.max(maxDiff, Math.abs(grads[0][j] - grads[1][j]));
+    for (int j = 0; j < a.length; j++) {
+      maxAbs = Math.max(maxAbs, Math.abs(a[j]));
+      maxDiff = Math.max(maxDiff, Math.abs(a[j] - b[j]));
     }
     assertThat(maxAbs).isGreaterThan(0f);
-    assertThat(maxDiff).isLessThanOrEqualTo(1e-4f * maxAbs);
+    assertThat(maxDiff).as("max abs gradient difference (max |g| %s)", maxAbs).isLessThanOrEqualTo(1e-4f * maxAbs);
   }
 
   @Test
