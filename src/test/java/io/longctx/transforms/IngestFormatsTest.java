@@ -71,6 +71,32 @@ class IngestFormatsTest extends SparkTestBase {
         .isEqualTo(userMessage);
   }
 
+  /**
+   * DocQA-RL-1.6K as Hugging Face {@code datasets} writes it (nested {@code prompt: list<struct<content, role>>},
+   * {@code reward_model: struct<ground_truth, style>}, {@code extra_info: struct}; written by
+   * {@code src/test/python/make_published_fixtures.py}) gives the same samples as the same records in JSON lines.
+   */
+  @Test
+  void docQaRlParquetWrittenByDatasetsGivesTheSameSamplesAsJsonLines() throws Exception {
+    Path dir = Path.of(getClass().getResource("/published/docqa").toURI());
+    Map<String, Row> fromParquet = samples(dir.resolve("docqa-rl.parquet"));
+    Map<String, Row> fromJsonl = samples(dir.resolve("docqa-rl.jsonl"));
+    assertThat(fromParquet.keySet())
+        .containsExactly("docmath_qa-0", "long_toc_choices_0_20000-2", "multihoprag_qa-1")
+        .isEqualTo(fromJsonl.keySet());
+    for (String id : fromJsonl.keySet()) {
+      for (String col : List.of("data_source", "ability", "question", "document", "answer", "prompt_head",
+          "prompt_tail", "trace", "task", "difficulty", "doc_hash", "dedup_key")) {
+        assertThat((Object) fromParquet.get(id).getAs(col)).as("%s.%s", id, col)
+            .isEqualTo(fromJsonl.get(id).getAs(col));
+      }
+    }
+    assertThat((String) fromParquet.get("docmath_qa-0").getAs("answer")).isEqualTo("13.5");
+    assertThat((String) fromParquet.get("multihoprag_qa-1").getAs("document"))
+        .isEqualTo("Orlem Vasko was born in Kantria. The capital of Kantria is Dovel.");
+    assertThat((String) fromParquet.get("long_toc_choices_0_20000-2").getAs("answer")).isEqualTo("B");
+  }
+
   private Map<String, Row> samples(Path... inputs) {
     List<String> paths = new ArrayList<>();
     for (Path p : inputs) {
