@@ -12,6 +12,9 @@ with, so the Java loaders are tested on files exactly as those libraries write t
   docqa/docqa-rl.parquet           DocQA-RL-1.6K's layout (nested prompt list<struct<content, role>>,
                                    reward_model struct<ground_truth, style>, extra_info struct) written by `datasets`
   docqa/docqa-rl.jsonl             the same records as JSON lines
+  docqa/docqa-rl.json              the same records as one JSON array
+  plain/plain.tsv                  the plain layout (id, context, question, answer, source) by pandas to_csv(sep="\t")
+  plain/plain.jsonl                the same records as JSON lines
 
 All entities and texts are invented. Run from the repository root with the venv that has datasets, pyarrow and
 pandas (pip install datasets pyarrow pandas):
@@ -160,6 +163,21 @@ def docqa():
     with open(out("docqa", "docqa-rl.jsonl"), "w", encoding="utf-8") as f:
         for r in recs:
             f.write(json.dumps(r) + "\n")
+    with open(out("docqa", "docqa-rl.json"), "w", encoding="utf-8") as f:
+        json.dump(recs, f, indent=1)
+
+
+def plain():
+    recs = [
+        {"id": "p0", "context": "Port Elm has a lighthouse built in 1832.\nIt is \"white\", tall.",
+         "question": "When was the lighthouse built?", "answer": "1832", "source": "synth_retrieval"},
+        {"id": "p1", "context": "The Vessa River is 310 km long.\tIt flows through Dovel.",
+         "question": "How long is the Vessa River?", "answer": "310 km", "source": "synth_multihop"},
+    ]
+    pd.DataFrame(recs).to_csv(out("plain", "plain.tsv"), sep="\t", index=False)
+    with open(out("plain", "plain.jsonl"), "w", encoding="utf-8") as f:
+        for r in recs:
+            f.write(json.dumps(r) + "\n")
 
 
 if __name__ == "__main__":
@@ -167,4 +185,5 @@ if __name__ == "__main__":
     longbench_v2()
     mrcr()
     docqa()
+    plain()
     print("datasets", datasets.__version__, "pyarrow", pa.__version__, "pandas", pd.__version__)

@@ -97,6 +97,38 @@ class IngestFormatsTest extends SparkTestBase {
     assertThat((String) fromParquet.get("long_toc_choices_0_20000-2").getAs("answer")).isEqualTo("B");
   }
 
+  /** A JSON array and pandas' TSV give the same samples as JSON lines; a truncated array keeps what it can. */
+  @Test
+  void jsonArrayAndPandasTsvGiveTheSameSamplesAsJsonLines() throws Exception {
+    Path dir = Path.of(getClass().getResource("/published").toURI());
+    Map<String, Row> array = samples(dir.resolve("docqa/docqa-rl.json"));
+    Map<String, Row> lines = samples(dir.resolve("docqa/docqa-rl.jsonl"));
+    Map<String, Row> tsv = samples(dir.resolve("plain/plain.tsv"));
+    Map<String, Row> plainLines = samples(dir.resolve("plain/plain.jsonl"));
+    assertThat(array.keySet()).hasSize(3).isEqualTo(lines.keySet());
+    assertThat(tsv.keySet()).containsExactly("p0", "p1").isEqualTo(plainLines.keySet());
+    for (var pair : List.of(List.of(array, lines), List.of(tsv, plainLines))) {
+      for (String id : pair.get(1).keySet()) {
+        for (String col : List.of("data_source", "question", "document", "answer", "prompt_head", "prompt_tail")) {
+          assertThat((Object) pair.get(0).get(id).getAs(col)).as("%s.%s", id, col)
+              .isEqualTo(pair.get(1).get(id).getAs(col));
+        }
+      }
+    }
+    assertThat((String) tsv.get("p0").getAs("document")).isEqualTo("Port Elm has a lighthouse built in 1832.\n"
+        + "It is \"white\", tall.");
+
+    Path truncated = tmp.resolve("truncated.json");
+    String text = Files.readString(dir.resolve("docqa/docqa-rl.json"));
+    Files.writeString(truncated, text.substring(0, text.indexOf("multihoprag_qa") + 40));
+    CurateConfig cfg = CurateConfig.defaults();
+    List<Row> raw = Validation.parse(Ingest.read(spark(), Ingest.resolve(spark(), List.of(truncated.toString())),
+        cfg.maxRecordBytes()), cfg).collectAsList();
+    assertThat(raw).hasSize(2);
+    assertThat(raw.stream().filter(r -> r.getAs("reason") == null).count()).isEqualTo(1);
+    assertThat(raw).anySatisfy(r -> assertThat((String) r.getAs("reason")).isEqualTo("MALFORMED_JSON"));
+  }
+
   private Map<String, Row> samples(Path... inputs) {
     List<String> paths = new ArrayList<>();
     for (Path p : inputs) {
