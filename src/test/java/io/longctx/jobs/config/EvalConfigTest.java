@@ -46,6 +46,21 @@ class EvalConfigTest {
   }
 
   @Test
+  void framesPagesAndMissingPagesBindAndValidate() {
+    EvalConfig d = LongctxConfig.defaults().eval();
+    assertThat(d.frames().pages()).isEmpty();
+    assertThat(d.frames().missingPages()).isEqualTo("fail");
+    LongctxConfig c = ConfigLoader.load(null, Map.of("eval.frames.pages", "eval-data/frames/pages.parquet",
+        "eval.frames.missing-pages", "partial", "eval.benchmarks", "{longbench-v2: [d.json], mrcr: [m.parquet]}"));
+    assertThat(c.eval().frames().pages()).isEqualTo("eval-data/frames/pages.parquet");
+    assertThat(c.eval().frames().missingPages()).isEqualTo("partial");
+    assertThat(c.eval().benchmarks()).containsOnlyKeys("longbench-v2", "mrcr");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("eval.frames.missing-pages", "skip")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("eval.frames.missing-pages")
+        .hasMessageContaining("[fail, partial]");
+  }
+
+  @Test
   void commandLineChoicesOverrideOnlyWhatIsGiven() {
     EvalConfig e = EvalConfig.defaults().with(null, "/ckpt", null, 4, null, null);
     assertThat(e.checkpoint()).isEqualTo("/ckpt");
