@@ -18,7 +18,7 @@ with, so the Java loaders are tested on files exactly as those libraries write t
 
 All entities and texts are invented. Run from the repository root with the venv that has datasets, pyarrow and
 pandas (pip install datasets pyarrow pandas):
-    /work/venvs/data/bin/python src/test/python/make_published_fixtures.py
+    python src/test/python/make_published_fixtures.py
 The files are committed; the Java build never runs Python.
 """
 import json
