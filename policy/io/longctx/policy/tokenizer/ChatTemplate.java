@@ -75,7 +75,8 @@ public enum ChatTemplate {
       }
       case CHATML -> {
         if (!hasSystem) {
-          sb.append("<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n");
+          sb.append("<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.")
+              .append("<|im_end|>\n");
         }
         for (Message m : messages) {
           sb.append("<|im_start|>").append(m.role()).append('\n').append(m.content()).append("<|im_end|>\n");

@@ -11,9 +11,9 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
-
 /**
- * Reads JSON records: a JSON array (DocMath's published {@code .json}) or JSON lines. Every record that cannot be parsed is reported to the sink with its number, never skipped silently.
+ * Reads JSON records: a JSON array (DocMath's published {@code .json}) or JSON lines. Every record that cannot be
+ * parsed is reported to the sink with its number, never skipped silently.
  */
 final class JsonRecords {
   static final ObjectMapper MAPPER = new ObjectMapper();
@@ -104,7 +104,7 @@ final class JsonRecords {
     }
   }
 
-  private static String decodeStrict(byte[] bytes, int off, int len) throws CharacterCodingException {
+  static String decodeStrict(byte[] bytes, int off, int len) throws CharacterCodingException {
     return StandardCharsets.UTF_8
         .newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)

@@ -3,8 +3,6 @@ package io.longctx.transforms.eval;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -100,8 +98,7 @@ final class RecordFiles {
     }
     String text;
     try {
-      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+      text = JsonRecords.decodeStrict(bytes, 0, bytes.length);
     } catch (CharacterCodingException e) {
       sink.problem(0, "file is not valid UTF-8");
       return;
