@@ -33,8 +33,8 @@ import scala.Tuple2;
 
 /**
  * Reads curation inputs into {@link CurationSchemas#RAW} rows: one per JSONL line, JSON array element, CSV or
- * TSV data row, Parquet row or Delta row, numbered from 1 within its file (or table). JSONL is read as text, so a malformed line becomes a
- * row to parse (and quarantine) rather than a Spark failure; bytes that are not UTF-8, blank lines and records
+ * TSV data row, Parquet row or Delta row, numbered from 1 within its file (or table). JSONL is read as text, so a
+ * malformed line becomes a row to parse (and quarantine) rather than a Spark failure; bytes that are not UTF-8, blank lines and records
  * over the size limit are flagged here.
  */
 public final class Ingest {

@@ -12,7 +12,8 @@ import java.util.Map;
  * @param run the run name the results are recorded under ({@code eval_results.run})
  * @param checkpoint model directory to evaluate; empty means {@code policy.model}
  * @param benchmarks benchmark name ({@code docmath, frames, 2wikimqa, hotpotqa, musique, narrativeqa, qasper,
- *     longbench-v2, mrcr, synth}) to its files in the published layout; relative paths are resolved against the warehouse root
+ *     longbench-v2, mrcr, synth}) to its files in the published layout; relative paths are resolved against the
+ *     warehouse root
  * @param samplesPerItem k responses per item (pass@k, mean@k)
  * @param greedy arg-max decoding instead of sampling
  * @param temperature sampling temperature (paper: 0.7)
