@@ -126,8 +126,8 @@ public final class Ingest {
     for (Source s : sources) {
       Dataset<Row> one = switch (s.format()) {
         case JSONL -> jsonl(spark, s.path(), maxRecordBytes);
-        case PARQUET -> asJson(spark, spark.read().parquet(s.path()), s, maxRecordBytes);
-        case DELTA -> asJson(spark, spark.read().format("delta").load(s.path()), s, maxRecordBytes);
+        case PARQUET -> asJson(spark, checkLayout(spark.read().parquet(s.path()), s), s, maxRecordBytes);
+        case DELTA -> asJson(spark, checkLayout(spark.read().format("delta").load(s.path()), s), s, maxRecordBytes);
         case CSV -> csv(spark, s, ",", maxRecordBytes);
         case TSV -> csv(spark, s, "\t", maxRecordBytes);
         case JSON_ARRAY -> jsonArray(spark, s, maxRecordBytes);
@@ -135,6 +135,22 @@ public final class Ingest {
       all = all == null ? one : all.union(one);
     }
     return all == null ? spark.createDataFrame(List.of(), CurationSchemas.RAW) : all;
+  }
+
+  /**
+   * A table's columns must fit one input layout: the verl layout ({@code prompt} and {@code reward_model}) or the
+   * plain one ({@code context} or {@code document}, {@code question}, {@code answer}), else the whole file is one
+   * error naming the expected and the found columns (JSON lines are checked per record instead).
+   */
+  static <T> Dataset<T> checkLayout(Dataset<T> rows, Source s) {
+    List<String> cols = Arrays.asList(rows.columns());
+    boolean verl = cols.contains("prompt") && cols.contains("reward_model");
+    boolean plain = (cols.contains("context") || cols.contains("document")) && cols.contains("question")
+        && cols.contains("answer");
+    if (!verl && !plain) {
+      throw CurateErrors.wrongLayout(s.path(), cols);
+    }
+    return rows;
   }
 
   private static Dataset<Row> jsonl(SparkSession spark, String file, long max) {
@@ -169,8 +185,8 @@ public final class Ingest {
    * column) or fewer (its last column is missing) is {@link ReasonCode#MALFORMED_CSV}.
    */
   private static Dataset<Row> csv(SparkSession spark, Source s, String sep, long max) {
-    StructType header = spark.read().option("header", "true").option("multiLine", "true").option("sep", sep)
-        .csv(s.path()).schema();
+    StructType header = checkLayout(spark.read().option("header", "true").option("multiLine", "true")
+        .option("sep", sep).csv(s.path()), s).schema();
     String[] names = header.fieldNames();
     StructType schema = new StructType();
     for (String n : names) {

@@ -129,6 +129,21 @@ class IngestFormatsTest extends SparkTestBase {
     assertThat(raw).anySatisfy(r -> assertThat((String) r.getAs("reason")).isEqualTo("MALFORMED_JSON"));
   }
 
+  /** A Parquet or TSV file in neither layout is one error naming the expected and the found columns. */
+  @Test
+  void aTableInNeitherLayoutIsOneErrorNamingTheColumns() throws Exception {
+    Path dir = Path.of(getClass().getResource("/published").toURI());
+    for (String wrong : List.of("mrcr/2needle.parquet", "frames/test.tsv")) {
+      String path = dir.resolve(wrong).toString();
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Ingest.read(spark(),
+              Ingest.resolve(spark(), List.of(path)), CurateConfig.defaults().maxRecordBytes()))
+          .isInstanceOf(CurateErrors.CurateException.class)
+          .hasMessageContaining("Cannot curate")
+          .hasMessageContaining(wrong.startsWith("mrcr") ? "[prompt, answer, random_string_to_prepend" : "Prompt")
+          .hasMessageContaining("plain layout [id, context, question, answer, source]");
+    }
+  }
+
   private Map<String, Row> samples(Path... inputs) {
     List<String> paths = new ArrayList<>();
     for (Path p : inputs) {
