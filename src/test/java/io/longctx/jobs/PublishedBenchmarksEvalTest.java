@@ -93,6 +93,12 @@ class PublishedBenchmarksEvalTest extends SparkTestBase {
     double mean = spark().read().format("delta").load(table).where("run = 'pub2' AND benchmark = 'mrcr'")
         .agg(org.apache.spark.sql.functions.avg("score")).first().getDouble(0);
     assertThat(mean).isCloseTo((44.0 / 48 + 0.0) / 2, within(1e-12));
+
+    // the report's eval table lists the new benchmarks
+    Path report = dir.resolve("report");
+    cli(0, "report", "pub", "--warehouse", wh.toString(), "--out", report.toString());
+    String html = Files.readString(report.resolve("index.html"));
+    assertThat(html).contains("longbench-v2").contains("mrcr").contains("frames");
   }
 
   @Test
