@@ -61,6 +61,18 @@ class EvalConfigTest {
   }
 
   @Test
+  void aFilesBenchmarksReplaceTheDefaultSynthEntry(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path f = dir.resolve("c.yaml");
+    java.nio.file.Files.writeString(f, "eval:\n  benchmarks:\n    mrcr: [m.parquet]\n"
+        + "rewards:\n  source-verifiers:\n    gsm8k: docmath\n");
+    LongctxConfig c = ConfigLoader.load(f);
+    assertThat(c.eval().benchmarks()).containsOnlyKeys("mrcr");
+    // other mappings still merge with their defaults
+    assertThat(c.rewards().sourceVerifiers()).containsKeys("gsm8k", "hotpotqa", "mrcr");
+  }
+
+  @Test
   void commandLineChoicesOverrideOnlyWhatIsGiven() {
     EvalConfig e = EvalConfig.defaults().with(null, "/ckpt", null, 4, null, null);
     assertThat(e.checkpoint()).isEqualTo("/ckpt");
