@@ -126,6 +126,12 @@ class PublishedLayoutsTest extends SparkTestBase {
     assertThat(json.items()).extracting(EvalItem::golds)
         .containsExactly(List.of("B"), List.of("C"), List.of("A"));
     assertThat(Benchmark.LONGBENCH_V2.multipleChoice()).isTrue();
+    // the user message is LongBench v2's own 0-shot template, filled
+    assertThat(EvalPrompts.userMessage(first.question(), "DOC", true)).isEqualTo(
+        "Please read the following text and answer the question below.\n\n<text>\nDOC\n</text>\n\n"
+            + "What is the correct answer to this question: Which city is the capital of Kantria?\nChoices:\n"
+            + "(A) Port Elm\n(B) Dovel\n(C) Elm Bay\n(D) Ostel\n\n"
+            + "Format your response as follows: \"The correct answer is (insert answer here)\".");
   }
 
   @Test
