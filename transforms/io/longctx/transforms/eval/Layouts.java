@@ -20,6 +20,8 @@ final class Layouts {
     DOCMATH("DocMath-Eval testmini", List.of("question", "paragraphs", "ground_truth")),
     FRAMES_QWENLONG("QwenLong-L1's Frames JSON lines", List.of("Prompt", "Answer", "wiki_items")),
     FRAMES_PUBLISHED("google/frames-benchmark test.tsv", List.of("Prompt", "Answer", "wiki_links")),
+    FRAMES_PUBLISHED_LINKS("google/frames-benchmark test.tsv without wiki_links",
+        List.of("Prompt", "Answer", "wikipedia_link_1")),
     LONGBENCH("LongBench v1", List.of("input", "context", "answers")),
     LONGBENCH_V2("LongBench v2", List.of("_id", "question", "choice_A", "choice_B", "choice_C", "choice_D",
         "answer", "context")),
@@ -48,7 +50,8 @@ final class Layouts {
   static List<FileLayout> layoutsOf(Benchmark b) {
     return switch (b.layout()) {
       case DOCMATH -> List.of(FileLayout.DOCMATH);
-      case FRAMES -> List.of(FileLayout.FRAMES_QWENLONG, FileLayout.FRAMES_PUBLISHED);
+      case FRAMES ->
+          List.of(FileLayout.FRAMES_QWENLONG, FileLayout.FRAMES_PUBLISHED, FileLayout.FRAMES_PUBLISHED_LINKS);
       case LONGBENCH -> List.of(FileLayout.LONGBENCH);
       case LONGBENCH_V2 -> List.of(FileLayout.LONGBENCH_V2);
       case MRCR -> List.of(FileLayout.MRCR);
@@ -94,7 +97,7 @@ final class Layouts {
     return switch (layout) {
       case DOCMATH -> docMath(b, n, fallbackId);
       case FRAMES_QWENLONG -> frames(b, n, fallbackId);
-      case FRAMES_PUBLISHED -> framesPublished(b, n, fallbackId, articles);
+      case FRAMES_PUBLISHED, FRAMES_PUBLISHED_LINKS -> framesPublished(b, n, fallbackId, articles);
       case LONGBENCH -> longBench(b, n, fallbackId);
       case LONGBENCH_V2 -> longBenchV2(b, n, fallbackId);
       case MRCR -> mrcr(b, n, fallbackId);

@@ -102,6 +102,25 @@ class PublishedLayoutsTest extends SparkTestBase {
   }
 
   @Test
+  void framesTsvWithoutWikiLinksReadsTheLinkColumns(@TempDir Path dir) throws Exception {
+    List<String> lines = Files.readAllLines(published("frames/test.tsv"));
+    List<String> cut = new ArrayList<>();
+    for (String line : lines) {
+      int last = line.lastIndexOf('\t');
+      cut.add(last >= 0 && (line.contains("\twiki_links") || line.contains("['https")) ? line.substring(0, last)
+          : line);
+    }
+    Path f = dir.resolve("test.tsv");
+    Files.write(f, cut);
+    BenchmarkLoader.Result withColumns = BenchmarkLoader.load(Benchmark.FRAMES, List.of(f),
+        options("frames/pages.jsonl", false, new ArrayList<>()));
+    BenchmarkLoader.Result withList = BenchmarkLoader.load(Benchmark.FRAMES, List.of(published("frames/test.tsv")),
+        options("frames/pages.jsonl", false, new ArrayList<>()));
+    assertThat(withColumns.problems()).isEmpty();
+    assertThat(withColumns.items()).isEqualTo(withList.items());
+  }
+
+  @Test
   void qwenLongFramesJsonLinesStillLoad() {
     BenchmarkLoader.Result r = BenchmarkLoader.load(Benchmark.FRAMES, List.of(EvalLayouts.file("frames/test.jsonl")),
         options(null, false, new ArrayList<>()));
@@ -170,7 +189,8 @@ class PublishedLayoutsTest extends SparkTestBase {
     assertThatThrownBy(() -> BenchmarkLoader.load(Benchmark.FRAMES, List.of(published("mrcr/2needle.parquet")),
         options(null, false, null)))
         .hasMessageContaining("QwenLong-L1's Frames JSON lines [Prompt, Answer, wiki_items] or "
-            + "google/frames-benchmark test.tsv [Prompt, Answer, wiki_links]");
+            + "google/frames-benchmark test.tsv [Prompt, Answer, wiki_links] or google/frames-benchmark test.tsv "
+            + "without wiki_links [Prompt, Answer, wikipedia_link_1]");
     // a bad first record does not decide the layout: the file's good records do, and the bad one is reported
     Path f = dir.resolve("hotpotqa.jsonl");
     Files.writeString(f, "{\"_id\":\"x\",\"input\":\"q\"}\n"
