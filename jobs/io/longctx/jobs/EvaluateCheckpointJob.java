@@ -17,6 +17,7 @@ import io.longctx.transforms.eval.EvalErrors;
 import io.longctx.transforms.eval.EvalItem;
 import io.longctx.transforms.eval.EvalPrompts;
 import io.longctx.transforms.eval.EvalResults;
+import io.longctx.transforms.eval.FramesPages;
 import io.longctx.transforms.eval.GenerateResponses;
 import io.longctx.transforms.eval.LoadProblem;
 import io.longctx.transforms.eval.ReplayedResponses;
@@ -50,7 +51,7 @@ public final class EvaluateCheckpointJob {
   /** What one evaluation did. */
   public record Result(
       String run, String checkpoint, List<String> benchmarks, long items, long rowsWritten,
-      List<LoadProblem> problems, List<Row> summary) {}
+      List<LoadProblem> problems, List<Row> summary, List<String> notes) {}
 
   public EvaluateCheckpointJob(SparkSession spark, LongctxConfig config, Warehouse warehouse, ResponseScorer scorer) {
     this.spark = spark;
@@ -80,8 +81,9 @@ public final class EvaluateCheckpointJob {
     List<String> names = new ArrayList<>(e.benchmarks().keySet());
     List<EvalItem> items = new ArrayList<>();
     List<LoadProblem> problems = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
     SparkSessions.withJobGroup(spark, "eval-load", "Load benchmark files", () -> {
-      load(e, items, problems);
+      load(e, items, problems, notes);
       return null;
     });
     if (!problems.isEmpty() && e.strict()) {
@@ -106,18 +108,24 @@ public final class EvaluateCheckpointJob {
     List<Row> summary =
         SparkSessions.withJobGroup(spark, "eval-summary", "Summarise eval_results",
             () -> EvalResults.summary(spark, table, e.run(), checkpoint).collectAsList());
-    return new Result(e.run(), checkpoint, names, items.size(), written, problems, summary);
+    return new Result(e.run(), checkpoint, names, items.size(), written, problems, summary, notes);
   }
 
-  private void load(EvalConfig e, List<EvalItem> items, List<LoadProblem> problems) {
+  private void load(EvalConfig e, List<EvalItem> items, List<LoadProblem> problems, List<String> notes) {
+    FramesPages pages = e.frames().pages().isBlank() || !e.benchmarks().containsKey(Benchmark.FRAMES.key())
+        ? FramesPages.none()
+        : FramesPages.load(spark, resolve(e.frames().pages()), problems);
+    BenchmarkLoader.Options options =
+        new BenchmarkLoader.Options(spark, pages, "partial".equals(e.frames().missingPages()));
     for (Map.Entry<String, List<String>> b : e.benchmarks().entrySet()) {
       List<Path> files = new ArrayList<>();
       for (String f : b.getValue()) {
         files.add(resolve(f));
       }
-      BenchmarkLoader.Result r = BenchmarkLoader.load(Benchmark.forKey(b.getKey()), files);
+      BenchmarkLoader.Result r = BenchmarkLoader.load(Benchmark.forKey(b.getKey()), files, options);
       items.addAll(r.items());
       problems.addAll(r.problems());
+      notes.addAll(r.notes());
     }
   }
 
@@ -135,9 +143,15 @@ public final class EvaluateCheckpointJob {
         ? config.eval().partitions()
         : Math.max(1, Math.min(items.size(), spark.sparkContext().defaultParallelism()));
     Dataset<Row> df = spark.createDataFrame(rows, EvalItem.SCHEMA).repartition(parts);
+    List<String> choiceSources = new ArrayList<>(config.curate().multipleChoiceSources());
+    for (Benchmark b : Benchmark.values()) {
+      if (b.multipleChoice()) {
+        choiceSources.add(b.dataSource());
+      }
+    }
     return EvalPrompts.build(
         df, new TokenizerSpec(config.policy().tokenizer()), ChatTemplate.forName(config.policy().chatTemplate()),
-        config.eval().maxInputTokens(), config.curate().multipleChoiceSources());
+        config.eval().maxInputTokens(), choiceSources);
   }
 
   private Dataset<Row> respond(Dataset<Row> prompts) {

@@ -22,10 +22,11 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The hybrid reward over a rollouts DataFrame: {@code reward = max(rule, judge)} with the judge asked only where
  * the rule score is below 1 and an answer was extracted (DocMath and multi-hop sources; as in the reference,
- * multiple-choice letters are never judged), then DAPO overlong shaping.
+ * multiple-choice letters are never judged, nor MRCR ratios), then DAPO overlong shaping.
  *
  * <p>Input columns: {@code data_source}, {@code response}, {@code gold} (strings, non-null), optionally
- * {@code question} (string, shown to the judge) and {@code response_tokens} (integer, for shaping). Added columns:
+ * {@code question} (string, shown to the judge), {@code answer_prefix} (nullable string, MRCR's
+ * {@code random_string_to_prepend}) and {@code response_tokens} (integer, for shaping). Added columns:
  * {@code rule_score} (0/1), {@code judge_score} (0/1, null when the judge was not asked), {@code judge_verdict}
  * (yes/no/unparseable/error, null when not asked), {@code reward}, {@code shaped_reward} (= reward plus the
  * overlong penalty; = reward when shaping is off or there is no {@code response_tokens}) and {@code pred} (the
@@ -42,6 +43,8 @@ public final class HybridReward {
   public static final String REWARD = "reward";
   public static final String SHAPED_REWARD = "shaped_reward";
   public static final String PRED = "pred";
+  /** Optional input column: the string a response must start with (MRCR's {@code random_string_to_prepend}). */
+  public static final String ANSWER_PREFIX = "answer_prefix";
   public static final List<String> ADDED =
       List.of(RULE_SCORE, JUDGE_SCORE, JUDGE_VERDICT, REWARD, PRED, SHAPED_REWARD);
 
@@ -84,8 +87,13 @@ public final class HybridReward {
         .add(JUDGE_VERDICT, DataTypes.StringType, true)
         .add(new StructField(REWARD, DataTypes.DoubleType, false, org.apache.spark.sql.types.Metadata.empty()))
         .add(PRED, DataTypes.StringType, true);
+    int prefixIdx = names.indexOf(ANSWER_PREFIX);
+    if (prefixIdx >= 0 && !(schema.apply(ANSWER_PREFIX).dataType() instanceof StringType)) {
+      throw RewardErrors.wrongColumnType(ANSWER_PREFIX, schema.apply(ANSWER_PREFIX).dataType().simpleString(),
+          "string");
+    }
     ScorePartition fn = new ScorePartition(new SourceRouter(cfg), active, names.indexOf("data_source"),
-        names.indexOf("response"), names.indexOf("gold"), questionIdx, BATCH);
+        names.indexOf("response"), names.indexOf("gold"), questionIdx, prefixIdx, BATCH);
     Dataset<Row> scored = in.mapPartitions(fn, Encoders.row(out));
     Column shaped = names.contains("response_tokens") && cfg.overlong().enabled()
         ? col(REWARD).plus(when(col("response_tokens").isNull(), lit(0.0))

@@ -10,8 +10,9 @@ import java.util.Map;
  * The {@code rewards} config section.
  *
  * @param sourceVerifiers maps a {@code data_source} (exact name first, else a substring of it) to a verifier
- *     name ({@code docmath}, {@code multihop}, {@code choices}) for sources that the reference routing
- *     ({@code long_toc_choices}, {@code docmath}, {@code multihoprag}/{@code musique}) does not cover
+ *     name ({@code docmath}, {@code multihop}, {@code choices}, {@code longbench-v2}, {@code mrcr}) for sources
+ *     that the reference routing ({@code long_toc_choices}, {@code docmath}, {@code multihoprag}/{@code musique})
+ *     does not cover
  * @param judge the LLM judge asked where the rule verifier fails
  * @param overlong DAPO overlong reward shaping
  * @param advantage group-normalised advantage options
@@ -26,6 +27,8 @@ public record RewardsConfig(
         "synth_retrieval"}) {
       m.put(s, VerifierKind.MULTIHOP.configName());
     }
+    m.put("longbench-v2", VerifierKind.LONGBENCH_V2.configName());
+    m.put("mrcr", VerifierKind.MRCR.configName());
     return new RewardsConfig(m, JudgeConfig.defaults(), OverlongConfig.defaults(), AdvantageConfig.defaults());
   }
 

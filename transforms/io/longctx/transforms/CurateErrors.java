@@ -34,6 +34,13 @@ public final class CurateErrors {
             + " to use the synthetic held-out file when present.", null);
   }
 
+  /** A tabular input (Parquet, CSV/TSV, Delta) whose columns fit neither input layout. */
+  public static CurateException wrongLayout(String path, java.util.List<String> found) {
+    return new CurateException("Cannot curate " + path + ": its columns " + found + " fit neither input layout;"
+        + " expected the verl/QwenLong-L1 layout [data_source, prompt, ability, reward_model, extra_info] or the"
+        + " plain layout [id, context, question, answer, source]. Is this the right file?", null);
+  }
+
   public static CurateException io(String what, Throwable cause) {
     return new CurateException("Cannot " + what + ": " + cause.getMessage(), cause);
   }

@@ -42,7 +42,8 @@ public final class EvalCommand extends ConfiguredCommand {
   String checkpoint;
 
   @Option(names = "--benchmarks", paramLabel = "NAME", split = ",",
-      description = "Benchmarks to run, e.g. docmath,frames,synth (default: every one under eval.benchmarks).")
+      description = "Benchmarks to run, e.g. docmath,frames,longbench-v2,mrcr,synth (default: every one under"
+          + " eval.benchmarks).")
   List<String> benchmarks;
 
   @Option(names = "--k", paramLabel = "N", description = "Responses per item (default: eval.samples-per-item).")
@@ -84,6 +85,9 @@ public final class EvalCommand extends ConfiguredCommand {
     EvaluateCheckpointJob.Result r = job.execute();
     for (LoadProblem p : r.problems()) {
       System.err.println("longctx eval: skipped bad record: " + p);
+    }
+    for (String note : r.notes()) {
+      System.err.println("longctx eval: " + note);
     }
     System.err.printf("longctx eval: run %s, checkpoint %s: %d items, %d rows written to %s%n",
         r.run(), r.checkpoint(), r.items(), r.rowsWritten(), table);

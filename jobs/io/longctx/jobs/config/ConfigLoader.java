@@ -99,11 +99,18 @@ public final class ConfigLoader {
     return sb.length() == 0 ? "<config>" : sb.toString();
   }
 
+  /**
+   * Mappings that a file replaces whole rather than merges: the file's benchmark list is the list to run, not an
+   * addition to the default {@code synth} entry.
+   */
+  private static final java.util.Set<String> REPLACED = java.util.Set.of("eval.benchmarks");
+
   /** Deep merge: mappings merge key by key; lists and scalars replace. Unknown keys are caught at binding. */
   private static void merge(ObjectNode target, ObjectNode source, String prefix) {
     for (Map.Entry<String, JsonNode> e : source.properties()) {
       JsonNode existing = target.get(e.getKey());
-      if (existing instanceof ObjectNode && e.getValue() instanceof ObjectNode) {
+      if (existing instanceof ObjectNode && e.getValue() instanceof ObjectNode
+          && !REPLACED.contains(prefix + e.getKey())) {
         merge((ObjectNode) existing, (ObjectNode) e.getValue(), prefix + e.getKey() + ".");
       } else {
         target.set(e.getKey(), e.getValue());

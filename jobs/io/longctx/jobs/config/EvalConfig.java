@@ -12,7 +12,8 @@ import java.util.Map;
  * @param run the run name the results are recorded under ({@code eval_results.run})
  * @param checkpoint model directory to evaluate; empty means {@code policy.model}
  * @param benchmarks benchmark name ({@code docmath, frames, 2wikimqa, hotpotqa, musique, narrativeqa, qasper,
- *     synth}) to its files in the published layout; relative paths are resolved against the warehouse root
+ *     longbench-v2, mrcr, synth}) to its files in the published layout; relative paths are resolved against the
+ *     warehouse root
  * @param samplesPerItem k responses per item (pass@k, mean@k)
  * @param greedy arg-max decoding instead of sampling
  * @param temperature sampling temperature (paper: 0.7)
@@ -27,6 +28,7 @@ import java.util.Map;
  *     the best score over all gold answers
  * @param strict fail when a benchmark file has a bad record; when false the bad records are listed and skipped
  * @param responses optional JSON-lines file of responses generated elsewhere to score instead of generating
+ * @param frames where the published Frames file's Wikipedia articles come from
  */
 public record EvalConfig(
     String run,
@@ -43,16 +45,38 @@ public record EvalConfig(
     int partitions,
     String golds,
     boolean strict,
-    String responses) {
+    String responses,
+    FramesConfig frames) {
 
   public static final List<String> BENCHMARK_NAMES =
-      List.of("docmath", "frames", "2wikimqa", "hotpotqa", "musique", "narrativeqa", "qasper", "synth");
+      List.of("docmath", "frames", "2wikimqa", "hotpotqa", "musique", "narrativeqa", "qasper", "longbench-v2",
+          "mrcr", "synth");
+
+  /**
+   * The {@code eval.frames} section.
+   *
+   * @param pages the Wikipedia articles the published Frames file ({@code test.tsv}) links to: a JSON-lines, JSON,
+   *     Parquet or Delta source with {@code url}, {@code title}, {@code text}; relative paths are under the
+   *     warehouse root; empty means none
+   * @param missingPages {@code fail} (one error naming the missing articles) or {@code partial} (score those
+   *     items with the articles found; {@code eval_results.missing_documents} counts the missing ones)
+   */
+  public record FramesConfig(String pages, String missingPages) {
+    public static FramesConfig defaults() {
+      return new FramesConfig("", "fail");
+    }
+
+    void validate() {
+      Check.oneOf("eval.frames.missing-pages", missingPages, List.of("fail", "partial"));
+    }
+  }
 
   public static EvalConfig defaults() {
     Map<String, List<String>> b = new LinkedHashMap<>();
     b.put("synth", List.of("synth/heldout.jsonl"));
     return new EvalConfig(
-        "local", "", b, 1, false, 0.7, 0.95, 120_000, 10_000, 1234L, 8, 0, "first", true, "");
+        "local", "", b, 1, false, 0.7, 0.95, 120_000, 10_000, 1234L, 8, 0, "first", true, "",
+        FramesConfig.defaults());
   }
 
   public void validate() {
@@ -77,6 +101,10 @@ public record EvalConfig(
     Check.positive("eval.batch-size", batchSize);
     Check.range("eval.partitions", partitions, 0, 100_000);
     Check.oneOf("eval.golds", golds, List.of("first", "all"));
+    if (frames == null) {
+      throw new ConfigException("eval.frames", "must be a section with pages and missing-pages");
+    }
+    frames.validate();
   }
 
   /** A copy with command-line choices applied (null leaves a setting as configured). */
@@ -89,6 +117,6 @@ public record EvalConfig(
         k != null ? k : samplesPerItem,
         newGreedy != null ? newGreedy : greedy,
         temperature, topP, maxInputTokens, maxNewTokens, seed, batchSize, partitions, golds, strict,
-        newResponses != null ? newResponses : responses);
+        newResponses != null ? newResponses : responses, frames);
   }
 }

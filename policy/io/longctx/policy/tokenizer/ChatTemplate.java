@@ -54,6 +54,51 @@ public enum ChatTemplate {
    */
   public abstract String render(String system, String user);
 
+  /** One message of a conversation: {@code role} is {@code system}, {@code user} or {@code assistant}. */
+  public record Message(String role, String content) {}
+
+  /**
+   * A whole conversation, then the generation prompt: ChatML turns (with the default system message when the
+   * conversation has none), R1's {@code <｜User｜>}/{@code <｜Assistant｜>} turns with each assistant turn closed by
+   * the end-of-sentence token, or the plain format's {@code <|role|>} blocks. A single user message renders as
+   * {@link #render(String)}.
+   */
+  public String render(List<Message> messages) {
+    StringBuilder sb = new StringBuilder();
+    boolean hasSystem = !messages.isEmpty() && "system".equals(messages.get(0).role());
+    switch (this) {
+      case PLAIN -> {
+        for (Message m : messages) {
+          sb.append("<|").append(m.role()).append("|>\n").append(m.content()).append('\n');
+        }
+        sb.append("<|assistant|>\n");
+      }
+      case CHATML -> {
+        if (!hasSystem) {
+          sb.append("<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.")
+              .append("<|im_end|>\n");
+        }
+        for (Message m : messages) {
+          sb.append("<|im_start|>").append(m.role()).append('\n').append(m.content()).append("<|im_end|>\n");
+        }
+        sb.append("<|im_start|>assistant\n");
+      }
+      case R1 -> {
+        sb.append("<｜begin▁of▁sentence｜>");
+        for (Message m : messages) {
+          switch (m.role()) {
+            case "system" -> sb.append(m.content());
+            case "user" -> sb.append("<｜User｜>").append(m.content());
+            default -> sb.append("<｜Assistant｜>").append(m.content()).append("<｜end▁of▁sentence｜>");
+          }
+        }
+        sb.append("<｜Assistant｜><think>\n");
+      }
+      default -> throw new IllegalStateException(name());
+    }
+    return sb.toString();
+  }
+
   public static ChatTemplate forName(String name) {
     for (ChatTemplate t : values()) {
       if (t.name().equalsIgnoreCase(name)) {

@@ -30,17 +30,22 @@ public final class ScorePartition implements MapPartitionsFunction<Row, Row> {
   private final int responseIdx;
   private final int goldIdx;
   private final int questionIdx;
+  private final int answerPrefixIdx;
   private final int batchSize;
 
-  /** {@code judge} may be null (rule only); {@code questionIdx} is -1 when there is no question column. */
-  public ScorePartition(
-      SourceRouter router, Judge judge, int sourceIdx, int responseIdx, int goldIdx, int questionIdx, int batchSize) {
+  /**
+   * {@code judge} may be null (rule only); {@code questionIdx} and {@code answerPrefixIdx} are -1 when there is no
+   * such column.
+   */
+  public ScorePartition(SourceRouter router, Judge judge, int sourceIdx, int responseIdx, int goldIdx,
+      int questionIdx, int answerPrefixIdx, int batchSize) {
     this.router = router;
     this.judge = judge;
     this.sourceIdx = sourceIdx;
     this.responseIdx = responseIdx;
     this.goldIdx = goldIdx;
     this.questionIdx = questionIdx;
+    this.answerPrefixIdx = answerPrefixIdx;
     this.batchSize = batchSize;
   }
 
@@ -97,12 +102,13 @@ public final class ScorePartition implements MapPartitionsFunction<Row, Row> {
   }
 
   /**
-   * The reference asks its judge only for DocMath and multi-hop answers (never for a multiple-choice letter),
-   * only when an answer was extracted and the rule failed; a gold the verifier cannot read is not judged either.
+   * The reference asks its judge only for DocMath and multi-hop answers (never for a multiple-choice letter;
+   * nor for an MRCR ratio), only when an answer was extracted and the rule failed; a gold the verifier cannot
+   * read is not judged either.
    */
   private boolean judgeable(Row row, RuleResult r) {
     return r.score() < 1.0 && r.pred() != null && r.gold() != null
-        && router.route(row.getString(sourceIdx)) != VerifierKind.CHOICES;
+        && router.route(row.getString(sourceIdx)).judgeable();
   }
 
   private RuleResult ruleScore(Row row) {
@@ -118,7 +124,8 @@ public final class ScorePartition implements MapPartitionsFunction<Row, Row> {
           "response is null (row: " + preview(row) + "); an empty generation must be an empty string");
     }
     VerifierKind kind = router.route(source);
-    return kind.score(row.getString(responseIdx), row.getString(goldIdx));
+    String prefix = answerPrefixIdx >= 0 && !row.isNullAt(answerPrefixIdx) ? row.getString(answerPrefixIdx) : null;
+    return kind.score(row.getString(responseIdx), row.getString(goldIdx), prefix);
   }
 
   private static Row emit(Row in, RuleResult rule, Judge.Result verdict) {

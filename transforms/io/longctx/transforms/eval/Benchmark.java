@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The eight evaluation benchmarks, each with its published file layout and the {@code data_source} that routes
+ * The evaluation benchmarks, each with its published file layouts and the {@code data_source} that routes
  * its responses to a reward verifier. The names are the config keys under {@code eval.benchmarks} and the
  * values of the {@code benchmark} column of {@code eval_results}.
  */
@@ -13,7 +13,8 @@ public enum Benchmark {
   /** DocMath-Eval testmini (simpshort, simplong, compshort, complong): {@code paragraphs}, {@code question},
    * {@code ground_truth}. */
   DOCMATH("docmath", Layout.DOCMATH, "docmath"),
-  /** Frames with retrieved Wikipedia pages: {@code Prompt}, {@code Answer}, {@code wiki_items[{title, text}]}. */
+  /** Frames: QwenLong-L1's JSON lines with {@code wiki_items[{title, text}]}, or the published {@code test.tsv}
+   * ({@code Prompt}, {@code Answer}, {@code wiki_links}) with the articles from {@code eval.frames.pages}. */
   FRAMES("frames", Layout.FRAMES, "frames"),
   /** LongBench v1 2WikiMultihopQA. */
   TWOWIKIMQA("2wikimqa", Layout.LONGBENCH, "2wikimqa"),
@@ -25,6 +26,12 @@ public enum Benchmark {
   NARRATIVEQA("narrativeqa", Layout.LONGBENCH, "narrativeqa"),
   /** LongBench v1 Qasper. */
   QASPER("qasper", Layout.LONGBENCH, "qasper"),
+  /** LongBench v2: multiple choice over long documents ({@code question}, {@code choice_A..D}, {@code answer},
+   * {@code context}). */
+  LONGBENCH_V2("longbench-v2", Layout.LONGBENCH_V2, "longbench-v2"),
+  /** OpenAI MRCR: a conversation ({@code prompt}, a JSON message list), {@code answer},
+   * {@code random_string_to_prepend}; scored by sequence-match ratio. */
+  MRCR("mrcr", Layout.MRCR, "mrcr"),
   /** The synthetic held-out set ({@code synth/heldout.jsonl}): plain layout; {@code data_source} per record. */
   SYNTH("synth", Layout.PLAIN, null);
 
@@ -33,6 +40,8 @@ public enum Benchmark {
     DOCMATH,
     FRAMES,
     LONGBENCH,
+    LONGBENCH_V2,
+    MRCR,
     PLAIN
   }
 
@@ -53,6 +62,11 @@ public enum Benchmark {
 
   public Layout layout() {
     return layout;
+  }
+
+  /** Whether the prompt asks for "The correct answer is (X)" (LongBench v2's multiple choice). */
+  public boolean multipleChoice() {
+    return layout == Layout.LONGBENCH_V2;
   }
 
   /** The {@code data_source} for reward routing, or null when each record carries its own (synthetic set). */

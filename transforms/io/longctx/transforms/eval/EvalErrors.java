@@ -34,6 +34,37 @@ public final class EvalErrors {
         cause);
   }
 
+  static EvalException wrongLayout(String benchmark, Path file, String expected, List<String> found) {
+    return new EvalException(
+        "Benchmark '" + benchmark + "' cannot read " + file + ": its columns " + found + " fit none of its layouts;"
+            + " expected " + expected + ". Is this the right file for '" + benchmark + "'?");
+  }
+
+  static EvalException needsSpark(Path file) {
+    return new EvalException(
+        "Cannot read " + file + " without Spark: Parquet files and Delta tables are read by the eval job's Spark"
+            + " session (BenchmarkLoader.Options.spark).");
+  }
+
+  static EvalException missingPages(Path path) {
+    return new EvalException(
+        "eval.frames.pages is " + path + ", which does not exist. Point it at a JSON-lines, JSON, Parquet or Delta"
+            + " source of the Wikipedia articles (url, title, text), or leave it empty.");
+  }
+
+  /** One line for every Frames article the published file links to and the pages source lacks. */
+  static EvalException missingFramesArticles(int itemsMissing, int items, java.util.Collection<String> titles,
+      int shown, String pagesSource) {
+    String first = String.join(", ", titles.stream().limit(shown).map(t -> "'" + t + "'").toList());
+    return new EvalException(
+        "Frames: " + titles.size() + " Wikipedia article(s) needed by " + itemsMissing + " of " + items
+            + " item(s) are not in " + (pagesSource == null ? "any pages source (eval.frames.pages is not set)"
+            : "eval.frames.pages (" + pagesSource + ")") + ": " + first + (titles.size() > shown ? ", ..." : "")
+            + ". The published test.tsv has links, not texts: supply the articles as url, title, text in"
+            + " eval.frames.pages, or set eval.frames.missing-pages=partial to score those items with the articles"
+            + " found (flagged by missing_documents).");
+  }
+
   static EvalException missingFile(String benchmark, Path file) {
     return new EvalException(
         "Benchmark '" + benchmark + "' is configured to read " + file + ", which does not exist. "

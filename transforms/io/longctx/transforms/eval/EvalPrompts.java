@@ -20,7 +20,7 @@ import org.apache.spark.sql.types.StructType;
  * document go into the zero-shot template (curation's {@link PromptTemplate}, so training and evaluation prompts
  * are identical; multiple-choice sources ask for "The correct answer is"), the filled template is tokenised with the policy tokenizer and, when
  * longer than the input cap, middle-truncated ({@link MiddleTruncation}) and decoded; then the chat template
- * renders the user turn.
+ * renders the user turn. An item with a {@code conversation} (MRCR) is rendered as that conversation instead.
  */
 public final class EvalPrompts {
   /** Columns added by {@link #build}. */
@@ -30,6 +30,9 @@ public final class EvalPrompts {
           .add("prompt_tokens", DataTypes.IntegerType, false)
           .add("input_tokens", DataTypes.IntegerType, false)
           .add("truncated", DataTypes.BooleanType, false);
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private EvalPrompts() {}
 
@@ -53,7 +56,8 @@ public final class EvalPrompts {
     return items.mapPartitions(
         new BuildPrompts(tokenizer, template, maxInputTokens, List.copyOf(multipleChoiceSources),
             items.schema().fieldIndex("data_source"), items.schema().fieldIndex("question"),
-            items.schema().fieldIndex("document")),
+            items.schema().fieldIndex("document"),
+            java.util.Arrays.asList(items.schema().fieldNames()).indexOf("conversation")),
         Encoders.row(out));
   }
 
@@ -66,9 +70,10 @@ public final class EvalPrompts {
     private final int sourceIdx;
     private final int questionIdx;
     private final int documentIdx;
+    private final int conversationIdx;
 
     BuildPrompts(TokenizerSpec tokenizer, ChatTemplate template, int maxInputTokens,
-        List<String> multipleChoiceSources, int sourceIdx, int questionIdx, int documentIdx) {
+        List<String> multipleChoiceSources, int sourceIdx, int questionIdx, int documentIdx, int conversationIdx) {
       this.tokenizer = tokenizer;
       this.template = template;
       this.maxInputTokens = maxInputTokens;
@@ -76,6 +81,7 @@ public final class EvalPrompts {
       this.sourceIdx = sourceIdx;
       this.questionIdx = questionIdx;
       this.documentIdx = documentIdx;
+      this.conversationIdx = conversationIdx;
     }
 
     @Override
@@ -91,19 +97,47 @@ public final class EvalPrompts {
     }
 
     private Row withPrompt(Row r, Tokenizer tok) {
+      if (conversationIdx >= 0 && !r.isNullAt(conversationIdx)) {
+        return withConversation(r, tok);
+      }
       boolean choice = PromptTemplate.matches(r.getString(sourceIdx), multipleChoiceSources);
       String user = userMessage(r.getString(questionIdx), r.getString(documentIdx), choice);
       int[] ids = tok.encode(user);
       int[] capped = MiddleTruncation.truncate(ids, maxInputTokens);
       boolean truncated = capped != ids;
       String rendered = template.render(truncated ? tok.decode(capped) : user);
+      return append(r, rendered, ids.length, tok.count(rendered), truncated);
+    }
+
+    /**
+     * A conversation (MRCR): the chat template renders every message; over the cap, the rendered tokens are
+     * middle-truncated, which keeps the opening and the final request.
+     */
+    private Row withConversation(Row r, Tokenizer tok) {
+      List<ChatTemplate.Message> messages = new ArrayList<>();
+      try {
+        for (var m : JSON.readTree(r.getString(conversationIdx))) {
+          messages.add(new ChatTemplate.Message(m.get("role").asText(), m.get("content").asText()));
+        }
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("conversation column is not the JSON that Layouts wrote", e);
+      }
+      String full = template.render(messages);
+      int[] ids = tok.encode(full);
+      int[] capped = MiddleTruncation.truncate(ids, maxInputTokens);
+      boolean truncated = capped != ids;
+      String rendered = truncated ? tok.decode(capped) : full;
+      return append(r, rendered, ids.length, tok.count(rendered), truncated);
+    }
+
+    private static Row append(Row r, String rendered, int promptTokens, int inputTokens, boolean truncated) {
       Object[] values = new Object[r.size() + 4];
       for (int i = 0; i < r.size(); i++) {
         values[i] = r.get(i);
       }
       values[r.size()] = rendered;
-      values[r.size() + 1] = ids.length;
-      values[r.size() + 2] = tok.count(rendered);
+      values[r.size() + 1] = promptTokens;
+      values[r.size() + 2] = inputTokens;
       values[r.size() + 3] = truncated;
       return RowFactory.create(values);
     }

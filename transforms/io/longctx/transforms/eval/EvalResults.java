@@ -43,6 +43,7 @@ public final class EvalResults {
           .add("prompt_tokens", DataTypes.IntegerType, false)
           .add("input_tokens", DataTypes.IntegerType, false)
           .add("truncated", DataTypes.BooleanType, false)
+          .add("missing_documents", DataTypes.IntegerType, true)
           .add("greedy", DataTypes.BooleanType, false)
           .add("temperature", DataTypes.DoubleType, false)
           .add("top_p", DataTypes.DoubleType, false)
@@ -94,6 +95,7 @@ public final class EvalResults {
     out.write()
         .format("delta")
         .mode("overwrite")
+        .option("mergeSchema", "true") // tables written before missing_documents existed gain the column
         .option("replaceWhere", slice(run, checkpoint, benchmarks))
         .save(tablePath);
   }

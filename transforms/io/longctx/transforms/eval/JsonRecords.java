@@ -10,32 +10,17 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
- * Reads a benchmark file as a sequence of JSON records: a JSON array (DocMath's published {@code .json}) or JSON
- * lines. Every record that cannot be parsed is reported to the sink with its number, never skipped silently.
+ * Reads JSON records: a JSON array (DocMath's published {@code .json}) or JSON lines. Every record that cannot be
+ * parsed is reported to the sink with its number, never skipped silently.
  */
 final class JsonRecords {
   static final ObjectMapper MAPPER = new ObjectMapper();
 
-  /** Receives each record in file order. */
-  interface Sink {
-    void record(long number, JsonNode node);
-
-    void problem(long number, String reason);
-  }
-
   private JsonRecords() {}
 
-  static void read(Path file, Sink sink) {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw EvalErrors.unreadableFile(file, e);
-    }
+  static void read(byte[] bytes, RecordFiles.Sink sink) {
     int first = 0;
     while (first < bytes.length && Character.isWhitespace(bytes[first])) {
       first++;
@@ -47,7 +32,7 @@ final class JsonRecords {
     }
   }
 
-  private static void readArray(byte[] bytes, Sink sink) {
+  private static void readArray(byte[] bytes, RecordFiles.Sink sink) {
     String text;
     try {
       text = decodeStrict(bytes, 0, bytes.length);
@@ -65,6 +50,10 @@ final class JsonRecords {
           return;
         }
         JsonNode node = MAPPER.readTree(p);
+        if (node == null || !node.isObject()) {
+          sink.problem(number, "element is not a JSON object");
+          continue;
+        }
         sink.record(number, node);
       }
     } catch (JsonProcessingException e) {
@@ -77,7 +66,7 @@ final class JsonRecords {
     }
   }
 
-  private static void readLines(byte[] bytes, Sink sink) {
+  private static void readLines(byte[] bytes, RecordFiles.Sink sink) {
     long lineNo = 0;
     int start = 0;
     while (start < bytes.length) {
@@ -92,7 +81,7 @@ final class JsonRecords {
     }
   }
 
-  private static void parseLine(byte[] bytes, int start, int stop, long lineNo, Sink sink) {
+  private static void parseLine(byte[] bytes, int start, int stop, long lineNo, RecordFiles.Sink sink) {
     String line;
     try {
       line = decodeStrict(bytes, start, stop - start);
@@ -115,7 +104,7 @@ final class JsonRecords {
     }
   }
 
-  private static String decodeStrict(byte[] bytes, int off, int len) throws CharacterCodingException {
+  static String decodeStrict(byte[] bytes, int off, int len) throws CharacterCodingException {
     return StandardCharsets.UTF_8
         .newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)

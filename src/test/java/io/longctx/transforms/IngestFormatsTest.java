@@ -71,6 +71,79 @@ class IngestFormatsTest extends SparkTestBase {
         .isEqualTo(userMessage);
   }
 
+  /**
+   * DocQA-RL-1.6K as Hugging Face {@code datasets} writes it (nested {@code prompt: list<struct<content, role>>},
+   * {@code reward_model: struct<ground_truth, style>}, {@code extra_info: struct}; written by
+   * {@code src/test/python/make_published_fixtures.py}) gives the same samples as the same records in JSON lines.
+   */
+  @Test
+  void docQaRlParquetWrittenByDatasetsGivesTheSameSamplesAsJsonLines() throws Exception {
+    Path dir = Path.of(getClass().getResource("/published/docqa").toURI());
+    Map<String, Row> fromParquet = samples(dir.resolve("docqa-rl.parquet"));
+    Map<String, Row> fromJsonl = samples(dir.resolve("docqa-rl.jsonl"));
+    assertThat(fromParquet.keySet())
+        .containsExactly("docmath_qa-0", "long_toc_choices_0_20000-2", "multihoprag_qa-1")
+        .isEqualTo(fromJsonl.keySet());
+    for (String id : fromJsonl.keySet()) {
+      for (String col : List.of("data_source", "ability", "question", "document", "answer", "prompt_head",
+          "prompt_tail", "trace", "task", "difficulty", "doc_hash", "dedup_key")) {
+        assertThat((Object) fromParquet.get(id).getAs(col)).as("%s.%s", id, col)
+            .isEqualTo(fromJsonl.get(id).getAs(col));
+      }
+    }
+    assertThat((String) fromParquet.get("docmath_qa-0").getAs("answer")).isEqualTo("13.5");
+    assertThat((String) fromParquet.get("multihoprag_qa-1").getAs("document"))
+        .isEqualTo("Orlem Vasko was born in Kantria. The capital of Kantria is Dovel.");
+    assertThat((String) fromParquet.get("long_toc_choices_0_20000-2").getAs("answer")).isEqualTo("B");
+  }
+
+  /** A JSON array and pandas' TSV give the same samples as JSON lines; a truncated array keeps what it can. */
+  @Test
+  void jsonArrayAndPandasTsvGiveTheSameSamplesAsJsonLines() throws Exception {
+    Path dir = Path.of(getClass().getResource("/published").toURI());
+    Map<String, Row> array = samples(dir.resolve("docqa/docqa-rl.json"));
+    Map<String, Row> lines = samples(dir.resolve("docqa/docqa-rl.jsonl"));
+    Map<String, Row> tsv = samples(dir.resolve("plain/plain.tsv"));
+    Map<String, Row> plainLines = samples(dir.resolve("plain/plain.jsonl"));
+    assertThat(array.keySet()).hasSize(3).isEqualTo(lines.keySet());
+    assertThat(tsv.keySet()).containsExactly("p0", "p1").isEqualTo(plainLines.keySet());
+    for (var pair : List.of(List.of(array, lines), List.of(tsv, plainLines))) {
+      for (String id : pair.get(1).keySet()) {
+        for (String col : List.of("data_source", "question", "document", "answer", "prompt_head", "prompt_tail")) {
+          assertThat((Object) pair.get(0).get(id).getAs(col)).as("%s.%s", id, col)
+              .isEqualTo(pair.get(1).get(id).getAs(col));
+        }
+      }
+    }
+    assertThat((String) tsv.get("p0").getAs("document")).isEqualTo("Port Elm has a lighthouse built in 1832.\n"
+        + "It is \"white\", tall.");
+
+    Path truncated = tmp.resolve("truncated.json");
+    String text = Files.readString(dir.resolve("docqa/docqa-rl.json"));
+    Files.writeString(truncated, text.substring(0, text.indexOf("multihoprag_qa") + 40));
+    CurateConfig cfg = CurateConfig.defaults();
+    List<Row> raw = Validation.parse(Ingest.read(spark(), Ingest.resolve(spark(), List.of(truncated.toString())),
+        cfg.maxRecordBytes()), cfg).collectAsList();
+    assertThat(raw).hasSize(2);
+    assertThat(raw.stream().filter(r -> r.getAs("reason") == null).count()).isEqualTo(1);
+    assertThat(raw).anySatisfy(r -> assertThat((String) r.getAs("reason")).isEqualTo("MALFORMED_JSON"));
+  }
+
+  /** A Parquet or TSV file in neither layout is one error naming the expected and the found columns. */
+  @Test
+  void aTableInNeitherLayoutIsOneErrorNamingTheColumns() throws Exception {
+    Path dir = Path.of(getClass().getResource("/published").toURI());
+    for (String wrong : List.of("mrcr/2needle.parquet", "frames/test.tsv")) {
+      String path = dir.resolve(wrong).toString();
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Ingest.read(spark(),
+              Ingest.resolve(spark(), List.of(path)), CurateConfig.defaults().maxRecordBytes()))
+          .isInstanceOf(CurateErrors.CurateException.class)
+          .hasMessageContaining("Cannot curate")
+          .hasMessageContaining(wrong.startsWith("mrcr") ? "[prompt, answer, random_string_to_prepend" : "Prompt")
+          .hasMessageContaining("plain layout [id, context, question, answer, source]");
+    }
+  }
+
   private Map<String, Row> samples(Path... inputs) {
     List<String> paths = new ArrayList<>();
     for (Path p : inputs) {

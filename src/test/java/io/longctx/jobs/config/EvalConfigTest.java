@@ -46,6 +46,33 @@ class EvalConfigTest {
   }
 
   @Test
+  void framesPagesAndMissingPagesBindAndValidate() {
+    EvalConfig d = LongctxConfig.defaults().eval();
+    assertThat(d.frames().pages()).isEmpty();
+    assertThat(d.frames().missingPages()).isEqualTo("fail");
+    LongctxConfig c = ConfigLoader.load(null, Map.of("eval.frames.pages", "eval-data/frames/pages.parquet",
+        "eval.frames.missing-pages", "partial", "eval.benchmarks", "{longbench-v2: [d.json], mrcr: [m.parquet]}"));
+    assertThat(c.eval().frames().pages()).isEqualTo("eval-data/frames/pages.parquet");
+    assertThat(c.eval().frames().missingPages()).isEqualTo("partial");
+    assertThat(c.eval().benchmarks()).containsOnlyKeys("longbench-v2", "mrcr");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("eval.frames.missing-pages", "skip")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("eval.frames.missing-pages")
+        .hasMessageContaining("[fail, partial]");
+  }
+
+  @Test
+  void aFilesBenchmarksReplaceTheDefaultSynthEntry(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path f = dir.resolve("c.yaml");
+    java.nio.file.Files.writeString(f, "eval:\n  benchmarks:\n    mrcr: [m.parquet]\n"
+        + "rewards:\n  source-verifiers:\n    gsm8k: docmath\n");
+    LongctxConfig c = ConfigLoader.load(f);
+    assertThat(c.eval().benchmarks()).containsOnlyKeys("mrcr");
+    // other mappings still merge with their defaults
+    assertThat(c.rewards().sourceVerifiers()).containsKeys("gsm8k", "hotpotqa", "mrcr");
+  }
+
+  @Test
   void commandLineChoicesOverrideOnlyWhatIsGiven() {
     EvalConfig e = EvalConfig.defaults().with(null, "/ckpt", null, 4, null, null);
     assertThat(e.checkpoint()).isEqualTo("/ckpt");
