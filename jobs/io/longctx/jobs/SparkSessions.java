@@ -1,6 +1,7 @@
 package io.longctx.jobs;
 
 import io.longctx.jobs.config.SparkConfig;
+import io.longctx.jobs.train.ProcessIdentity;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
@@ -27,7 +28,8 @@ public final class SparkSessions {
         .config("spark.sql.shuffle.partitions", String.valueOf(conf.shufflePartitions()))
         .config("spark.databricks.delta.snapshotPartitions", "1")
         .config("spark.sql.adaptive.enabled", "true")
-        .config("spark.databricks.delta.schema.autoMerge.enabled", "false");
+        .config("spark.databricks.delta.schema.autoMerge.enabled", "false")
+        .config("spark.databricks.delta.commitInfo.userMetadata", "longctx " + ProcessIdentity.current());
     for (Map.Entry<String, String> e : conf.conf().entrySet()) {
       b.config(e.getKey(), e.getValue());
     }

@@ -17,6 +17,7 @@ import io.longctx.common.ConfigException;
  *     {@code maxExtraBatches} further batches to refill the train batch
  * @param stepsPerInvocation a nightly budget: stop after this many steps (0 = run to the end of the curriculum)
  * @param rolloutPartitions how many Spark partitions the batch's prompts are spread over for rollouts
+ * @param lease the run lease that keeps two invocations of one run (train, sft, run) from writing at once
  */
 public record TrainConfig(
     String run,
@@ -29,10 +30,11 @@ public record TrainConfig(
     boolean dynamicSampling,
     int maxExtraBatches,
     int stepsPerInvocation,
-    int rolloutPartitions) {
+    int rolloutPartitions,
+    LeaseConfig lease) {
 
   public static TrainConfig defaults() {
-    return new TrainConfig("local", 7L, 8, 16, 0.7, 0.95, 0, true, 2, 0, 2);
+    return new TrainConfig("local", 7L, 8, 16, 0.7, 0.95, 0, true, 2, 0, 2, LeaseConfig.defaults());
   }
 
   public void validate() {
@@ -48,5 +50,9 @@ public record TrainConfig(
     Check.nonNegative("train.max-extra-batches", maxExtraBatches);
     Check.nonNegative("train.steps-per-invocation", stepsPerInvocation);
     Check.positive("train.rollout-partitions", rolloutPartitions);
+    if (lease == null) {
+      throw new ConfigException("train.lease", "must be a mapping (ttl-seconds, heartbeat-seconds)");
+    }
+    lease.validate();
   }
 }
