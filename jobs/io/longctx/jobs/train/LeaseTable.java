@@ -65,8 +65,8 @@ final class LeaseTable {
     try {
       DeltaTable.createIfNotExists(spark).location(path).addColumns(SCHEMA).partitionedBy("run").execute();
     } catch (RuntimeException e) {
-      if (!DeltaTable.isDeltaTable(spark, path)) {
-        throw e;
+      if (!RunLeases.isConflict(e) && !DeltaTable.isDeltaTable(spark, path)) {
+        throw e; // not another creator's commit (ProtocolChangedException) winning the race
       }
     }
   }
@@ -99,9 +99,13 @@ final class LeaseTable {
     merge.whenNotMatched().insertAll().execute();
   }
 
-  /** Deletes the run's row if {@code owner} still holds it. */
-  void delete(String run, String owner) {
-    DeltaTable.forPath(spark, path).delete("run = " + literal(run) + " AND owner = " + literal(owner));
+  /** Deletes the run's row if {@code mine} (its owner) still holds it. */
+  void delete(Lease mine) {
+    DeltaTable.forPath(spark, path).as("t")
+        .merge(spark.createDataFrame(List.of(row(mine)), SCHEMA).as("s"),
+            "t.run = " + literal(mine.run()) + " AND t.run = s.run")
+        .whenMatched("t.owner = " + literal(mine.owner())).delete()
+        .execute();
   }
 
   private Row row(Lease l) {

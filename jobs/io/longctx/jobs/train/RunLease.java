@@ -114,7 +114,7 @@ public final class RunLease implements AutoCloseable {
     Lease mine = current;
     for (int attempt = 1; ; attempt++) {
       try {
-        table.delete(mine.run(), mine.owner());
+        table.delete(mine);
         return;
       } catch (RuntimeException e) {
         if (!RunLeases.isConflict(e) || attempt == 3) {

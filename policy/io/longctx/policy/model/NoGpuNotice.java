@@ -33,7 +33,11 @@ public final class NoGpuNotice {
    * engine starts. Cheap and idempotent.
    */
   public static void quietCudaProbe() {
-    if (!NO_NVIDIA_DEVICE) {
+    quietCudaProbe(NO_NVIDIA_DEVICE);
+  }
+
+  static void quietCudaProbe(boolean noNvidiaDevice) {
+    if (!noNvidiaDevice) {
       return;
     }
     try {

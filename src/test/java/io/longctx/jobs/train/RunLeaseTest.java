@@ -100,7 +100,7 @@ class RunLeaseTest extends SparkTestBase {
 
   @Test
   void theHeartbeatRenewsAndNoticesATakeOver() throws Exception {
-    RunLease lease = holder(4, 1).acquire("r");
+    RunLease lease = holder(30, 1).acquire("r");
     try {
       Instant first = lease.expiresAt();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
