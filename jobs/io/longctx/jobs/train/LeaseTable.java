@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -57,18 +58,35 @@ final class LeaseTable {
     }
   }
 
-  /** Creates the table when it does not exist; a creator that loses the race to another one is fine. */
+  /**
+   * Creates the table when it does not exist. Of two processes creating it at the same moment one fails (a
+   * protocol-change conflict, or a location that holds the other's log but no commit yet); it finds the table on a
+   * later try.
+   */
   void ensureExists() {
-    if (DeltaTable.isDeltaTable(spark, path)) {
-      return;
-    }
-    try {
-      DeltaTable.createIfNotExists(spark).location(path).addColumns(SCHEMA).partitionedBy("run").execute();
-    } catch (RuntimeException e) {
-      if (!RunLeases.isConflict(e) && !DeltaTable.isDeltaTable(spark, path)) {
-        throw e; // not another creator's commit (ProtocolChangedException) winning the race
+    for (int attempt = 1; !exists(); attempt++) {
+      try {
+        DeltaTable.createIfNotExists(spark).location(path).addColumns(SCHEMA).partitionedBy("run").execute();
+      } catch (RuntimeException e) {
+        if (attempt == 10) {
+          throw e;
+        }
+        try {
+          Thread.sleep(200L * attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
       }
     }
+  }
+
+  /**
+   * Whether the table has a commit, read from its log now: {@link DeltaTable#isDeltaTable} answers from a cached
+   * view, which stays "no table" after this JVM looked while another process was creating it.
+   */
+  private boolean exists() {
+    return DeltaLog.forTable(spark, path).update(false, scala.Option.empty(), scala.Option.empty()).version() >= 0;
   }
 
   /** The run's lease as of the table's latest version. */
