@@ -35,7 +35,7 @@ class KillResumeTest extends SparkTestBase {
       Path.of(System.getProperty("longctx.build.dir", "target"), "kill-resume-child.log");
 
   /** Short enough to wait for, long enough that a starting JVM on a busy machine finds a killed holder's lease. */
-  private static final int LEASE_TTL_S = 45;
+  private static final int LEASE_TTL_S = 60;
 
   private static String tail(Path log) throws java.io.IOException {
     List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of("(no log)");
