@@ -11,6 +11,8 @@ import io.longctx.curriculum.CurriculumPhase;
 import io.longctx.jobs.config.EvalConfig;
 import io.longctx.jobs.config.LongctxConfig;
 import io.longctx.jobs.train.PolicyState;
+import io.longctx.jobs.train.RunLease;
+import io.longctx.jobs.train.RunLeases;
 import io.longctx.transforms.eval.PolicyGenerators;
 import io.longctx.transforms.eval.ResponseScorer;
 import io.longctx.transforms.synth.SynthGenerator;
@@ -29,13 +31,15 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The embedded default end to end on one machine: synth -> curate -> evaluate the base model -> warm-up SFT ->
  * evaluate -> RL phase by phase, evaluating after each -> a summary of held-out accuracy per length bucket and
- * stage. Every stage is one of the resumable jobs, so a re-run continues where an interrupted one stopped.
+ * stage. Every stage is one of the resumable jobs, so a re-run continues where an interrupted one stopped. Holds
+ * the lease of {@code train.run} from the first stage to the last, so a second pipeline of the run stops at once.
  */
 public final class RunPipelineJob {
   private final SparkSession spark;
   private final LongctxConfig config;
   private final Warehouse warehouse;
   private Consumer<String> progress = s -> {};
+  private RunLeases leases;
 
   public RunPipelineJob(SparkSession spark, LongctxConfig config, Warehouse warehouse) {
     this.spark = spark;
@@ -45,6 +49,12 @@ public final class RunPipelineJob {
 
   public RunPipelineJob optProgress(Consumer<String> sink) {
     this.progress = sink;
+    return this;
+  }
+
+  /** Takes the run leases (this pipeline's and its SFT's) from this holder, e.g. one with --steal-lease. */
+  public RunPipelineJob optLeases(RunLeases runLeases) {
+    this.leases = runLeases;
     return this;
   }
 
@@ -59,6 +69,13 @@ public final class RunPipelineJob {
   public record Result(List<Stage> stages, Map<String, Map<String, Double>> accuracy, Map<String, Double> seconds) {}
 
   public Result execute() {
+    RunLeases holder = leases != null ? leases : warehouse.runLeases(spark, config);
+    try (RunLease lease = holder.acquire(config.train().run())) {
+      return execute(holder, lease);
+    }
+  }
+
+  private Result execute(RunLeases holder, RunLease lease) {
     Map<String, Double> seconds = new LinkedHashMap<>();
     List<Stage> stages = new ArrayList<>();
     timed(seconds, "synth", () -> {
@@ -75,18 +92,20 @@ public final class RunPipelineJob {
 
     Path start = base;
     if (config.sft().enabled()) {
-      WarmupSftJob.Result sft = timed(seconds, "sft", () -> new WarmupSftJob(spark, config, warehouse).execute());
+      WarmupSftJob.Result sft = timed(seconds, "sft", () -> new WarmupSftJob(spark, config, warehouse)
+          .optLeases(holder).execute());
       start = Path.of(sft.checkpoint());
       stages.add(new Stage("sft", sft.checkpoint()));
       timed(seconds, "eval-sft", () -> evaluate(stages.get(stages.size() - 1)));
     }
     Curriculum curriculum = Curriculum.of(config.curriculum());
     for (CurriculumPhase phase : curriculum.phases()) {
+      lease.ensureHeld();
       Path from = start;
       TrainPolicyJob.Result r = timed(seconds, "train-" + phase.name(), () -> {
         TrainPolicyJob.Result last;
         do { // a configured nightly step budget may need several invocations to finish the phase
-          last = new TrainPolicyJob(spark, config, warehouse).optStartCheckpoint(from)
+          last = new TrainPolicyJob(spark, config, warehouse).optLeases(holder).optStartCheckpoint(from)
               .optUntilStep(phase.lastStep()).execute();
         } while (last.lastStep() < phase.lastStep());
         return last;

@@ -2,6 +2,7 @@ package io.longctx.jobs;
 
 import io.longctx.common.NativeMemory;
 import io.longctx.jobs.config.SparkConfig;
+import io.longctx.jobs.train.ProcessIdentity;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
@@ -28,7 +29,8 @@ public final class SparkSessions {
         .config("spark.sql.shuffle.partitions", String.valueOf(conf.shufflePartitions()))
         .config("spark.databricks.delta.snapshotPartitions", "1")
         .config("spark.sql.adaptive.enabled", "true")
-        .config("spark.databricks.delta.schema.autoMerge.enabled", "false");
+        .config("spark.databricks.delta.schema.autoMerge.enabled", "false")
+        .config("spark.databricks.delta.commitInfo.userMetadata", "longctx " + ProcessIdentity.current());
     // executors launched by a cluster manager keep tensor memory instead of mapping it anew (NativeMemory)
     NativeMemory.executorEnv().forEach(b::config);
     for (Map.Entry<String, String> e : conf.conf().entrySet()) {

@@ -13,6 +13,8 @@ import io.longctx.jobs.config.LongctxConfig;
 import io.longctx.jobs.config.TrainConfig;
 import io.longctx.jobs.train.PolicyState;
 import io.longctx.jobs.train.RlStep;
+import io.longctx.jobs.train.RunLease;
+import io.longctx.jobs.train.RunLeases;
 import io.longctx.jobs.train.StepTables;
 import io.longctx.jobs.train.TrainTables;
 import io.longctx.jobs.train.TrainTables.CheckpointRecord;
@@ -38,7 +40,8 @@ import org.apache.spark.util.LongAccumulator;
  * length range plus retrospective hard samples), sample G responses per prompt on the executors, score them,
  * normalise rewards per group, drop zero-variance groups, update the ledger, take the optimizer step on the
  * driver and commit. Runs {@code train.steps-per-invocation} steps (all when 0) and stops; the next invocation
- * with the same {@code train.run} continues from the last committed step.
+ * with the same {@code train.run} continues from the last committed step. Holds the run's lease throughout, so a
+ * second invocation of the run stops before it touches a table.
  */
 public final class TrainPolicyJob {
   private final SparkSession spark;
@@ -46,6 +49,7 @@ public final class TrainPolicyJob {
   private final Warehouse warehouse;
   private Path startCheckpoint;
   private long untilStep = Long.MAX_VALUE;
+  private RunLeases leases;
 
   public TrainPolicyJob(SparkSession spark, LongctxConfig config, Warehouse warehouse) {
     this.spark = spark;
@@ -65,6 +69,12 @@ public final class TrainPolicyJob {
     return this;
   }
 
+  /** Takes the run's lease from this holder (e.g. a pipeline that holds it already, or one with --steal-lease). */
+  public TrainPolicyJob optLeases(RunLeases runLeases) {
+    this.leases = runLeases;
+    return this;
+  }
+
   /** What one invocation did. */
   public record Result(String run, long firstStep, long lastStep, long totalSteps, String checkpoint) {
     public boolean finished() {
@@ -73,6 +83,13 @@ public final class TrainPolicyJob {
   }
 
   public Result execute() {
+    RunLeases holder = leases != null ? leases : warehouse.runLeases(spark, config);
+    try (RunLease lease = holder.acquire(config.train().run())) {
+      return execute(lease);
+    }
+  }
+
+  private Result execute(RunLease lease) {
     TrainConfig t = config.train();
     String run = t.run();
     StepTables tables = new StepTables(spark);
@@ -102,6 +119,7 @@ public final class TrainPolicyJob {
     try (PolicyState policy = PolicyState.load(Path.of(previous.checkpointPath()), config.optim(),
         config.policy().device(), t.temperature(), previous.step() > 0)) {
       for (long step = first; step <= end; step++) {
+        lease.ensureHeld();
         previous = runStep(step, curriculum.at(step), previous, selector, policy, judge, tables);
         bar.advance(1);
       }

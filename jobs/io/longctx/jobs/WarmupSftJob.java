@@ -6,6 +6,8 @@ import io.longctx.jobs.cli.ProgressBar;
 import io.longctx.jobs.config.LongctxConfig;
 import io.longctx.jobs.config.SftConfig;
 import io.longctx.jobs.train.PolicyState;
+import io.longctx.jobs.train.RunLease;
+import io.longctx.jobs.train.RunLeases;
 import io.longctx.jobs.train.StepTables;
 import io.longctx.jobs.train.TrainTables;
 import io.longctx.jobs.train.TrainTables.CheckpointRecord;
@@ -33,17 +35,24 @@ import org.apache.spark.sql.SparkSession;
  * is ...") given the templated prompt, over the samples within the SFT cap ({@code sft.max-input-tokens}, else the
  * first curriculum phase's), epoch by epoch within {@code sft.epoch-caps} when set. One committed step
  * per epoch under run {@code <train.run>-sft}, so an interrupted SFT resumes at the next epoch; the RL job starts
- * from its last checkpoint.
+ * from its last checkpoint. Holds the lease of run {@code <train.run>-sft} throughout.
  */
 public final class WarmupSftJob {
   private final SparkSession spark;
   private final LongctxConfig config;
   private final Warehouse warehouse;
+  private RunLeases leases;
 
   public WarmupSftJob(SparkSession spark, LongctxConfig config, Warehouse warehouse) {
     this.spark = spark;
     this.config = config;
     this.warehouse = warehouse;
+  }
+
+  /** Takes the run's lease from this holder (e.g. a pipeline's, or one with --steal-lease). */
+  public WarmupSftJob optLeases(RunLeases runLeases) {
+    this.leases = runLeases;
+    return this;
   }
 
   public record Result(String run, int examples, long lastEpoch, String checkpoint, double lastLoss) {}
@@ -53,6 +62,13 @@ public final class WarmupSftJob {
   }
 
   public Result execute() {
+    RunLeases holder = leases != null ? leases : warehouse.runLeases(spark, config);
+    try (RunLease lease = holder.acquire(runId(config))) {
+      return execute(lease);
+    }
+  }
+
+  private Result execute(RunLease lease) {
     SftConfig sft = config.sft();
     String run = runId(config);
     StepTables tables = new StepTables(spark);
@@ -89,6 +105,7 @@ public final class WarmupSftJob {
         PolicyState.load(Path.of(previous.checkpointPath()), optim(totalUpdates), config.policy().device())) {
       policy.useAllCores(config.policy().cpuThreads());
       for (long epoch = previous.step() + 1; epoch <= sft.epochs(); epoch++) {
+        lease.ensureHeld();
         long t0 = System.nanoTime();
         List<SftExample> order = new ArrayList<>(perEpoch.get((int) epoch - 1));
         Collections.shuffle(order, new Random(config.train().seed() * 31 + epoch));

@@ -1,6 +1,7 @@
 package io.longctx.jobs.cli;
 
 import io.longctx.common.ConfigException;
+import io.longctx.policy.model.NoGpuNotice;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -37,6 +38,7 @@ public final class LongctxCli {
 
   /** Runs a command line in-process and returns its exit code (used by tests too). */
   public static int execute(String... args) {
+    NoGpuNotice.quietCudaProbe(); // before anything starts the DJL engine
     CommandLine cli = new CommandLine(new LongctxCli());
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {

@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /** {@code longctx run}: the whole embedded pipeline on one machine, then the accuracy summary. */
 @Command(
@@ -21,13 +23,18 @@ import picocli.CommandLine.Command;
       "Run the embedded default end to end and print held-out accuracy per length bucket and stage.",
       "Stages: synth -> curate -> eval(base) -> sft -> eval -> RL phase by phase with an eval after each; the table",
       "goes to stderr and the summary as JSON to stdout.",
-      "Each stage is resumable: re-running after an interruption continues where it stopped.",
+      "Each stage is resumable: re-running after an interruption continues where it stopped. The run's lease keeps",
+      "a second pipeline of it from starting meanwhile (--steal-lease after a holder died).",
       "The summary is also written to <warehouse>/reports/run/<train.run>/summary.json."
     })
 public final class RunCommand extends ConfiguredCommand {
+  @Mixin LeaseOptions lease;
+
   @Override
   protected int run(LongctxConfig config) throws Exception {
-    RunPipelineJob.Result r = new RunPipelineJob(SparkSessions.getOrCreate(config.spark()), config, warehouse())
+    SparkSession spark = SparkSessions.getOrCreate(config.spark());
+    RunPipelineJob.Result r = new RunPipelineJob(spark, config, warehouse())
+        .optLeases(lease.leases(spark, config, warehouse()))
         .optProgress(System.err::println)
         .execute();
     System.err.print(table(r.accuracy()));

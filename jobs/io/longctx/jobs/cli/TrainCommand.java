@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code longctx train}: phased RL steps, resuming from the run's last committed step. */
@@ -19,7 +20,8 @@ import picocli.CommandLine.Option;
     description = {
       "Run RL steps of the curriculum (train.steps-per-invocation of them, or all when 0) and stop.",
       "Re-running with the same train.run continues from the last committed step; a run killed at any point",
-      "resumes to the same state. A new run starts from the warm-up SFT checkpoint when sft.enabled and one",
+      "resumes to the same state. The run's lease (table run_leases) keeps a second invocation of it from starting",
+      "while this one runs (--steal-lease after a holder died). A new run starts from the warm-up SFT checkpoint when sft.enabled and one",
       "exists, else from policy.model. Draws <warehouse>/reports/train/<run>/curves.png from the metrics table.",
       "Prints one JSON line: run, first/last step, finished, checkpoint, curves."
     })
@@ -27,11 +29,13 @@ public final class TrainCommand extends ConfiguredCommand {
   @Option(names = "--from", paramLabel = "DIR", description = "Start a new run from this checkpoint directory.")
   Path from;
 
+  @Mixin LeaseOptions lease;
+
   @Override
   protected int run(LongctxConfig config) throws Exception {
     SparkSession spark = SparkSessions.getOrCreate(config.spark());
     Warehouse wh = warehouse();
-    TrainPolicyJob job = new TrainPolicyJob(spark, config, wh);
+    TrainPolicyJob job = new TrainPolicyJob(spark, config, wh).optLeases(lease.leases(spark, config, wh));
     Path start = from != null ? from : sftCheckpoint(spark, config, wh);
     if (start != null) {
       job.optStartCheckpoint(start);

@@ -19,6 +19,7 @@ import io.longctx.common.ConfigException;
  * @param rolloutPartitions how many Spark partitions the batch's prompts are spread over for rollouts
  * @param rolloutRowBudget most sequences one rollout task decodes at once (continuous batching: rows of several
  *     groups decode together, each prompt prefilled once for its G samples); at least {@code groupSize}
+ * @param lease the run lease that keeps two invocations of one run (train, sft, run) from writing at once
  */
 public record TrainConfig(
     String run,
@@ -32,10 +33,11 @@ public record TrainConfig(
     int maxExtraBatches,
     int stepsPerInvocation,
     int rolloutPartitions,
-    int rolloutRowBudget) {
+    int rolloutRowBudget,
+    LeaseConfig lease) {
 
   public static TrainConfig defaults() {
-    return new TrainConfig("local", 7L, 8, 16, 0.7, 0.95, 0, true, 2, 0, 2, 64);
+    return new TrainConfig("local", 7L, 8, 16, 0.7, 0.95, 0, true, 2, 0, 2, 64, LeaseConfig.defaults());
   }
 
   public void validate() {
@@ -56,5 +58,9 @@ public record TrainConfig(
           "must be at least train.group-size (" + groupSize + ") so that a group's samples decode together, got "
               + rolloutRowBudget);
     }
+    if (lease == null) {
+      throw new ConfigException("train.lease", "must be a mapping (ttl-seconds, heartbeat-seconds)");
+    }
+    lease.validate();
   }
 }

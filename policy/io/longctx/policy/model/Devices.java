@@ -7,18 +7,23 @@ import io.longctx.policy.PolicyErrors;
 /**
  * Resolves a device id string to a DJL {@link Device}: {@code cpu}; {@code gpu} (GPU 0); {@code gpu:N},
  * {@code cuda:N} or a bare index {@code N} (as Spark's task resources report GPU addresses); {@code auto} (GPU 0
- * when the engine sees one, else CPU). Asking for a GPU where none is visible is an error, not a silent CPU run.
+ * when the engine sees one, else CPU). Asking for a GPU where none is visible is an error, not a silent CPU run;
+ * {@code auto} on a machine without a GPU prints {@value NoGpuNotice#LINE} once (see {@link NoGpuNotice}).
  */
 public final class Devices {
   private Devices() {}
 
   public static Device resolve(String id) {
     String s = id == null ? "auto" : id.trim().toLowerCase(java.util.Locale.ROOT);
+    NoGpuNotice.quietCudaProbe();
     int gpus = Engine.getInstance().getGpuCount();
     if (s.equals("cpu")) {
       return Device.cpu();
     }
     if (s.equals("auto")) {
+      if (gpus == 0) {
+        NoGpuNotice.announceCpu();
+      }
       return gpus > 0 ? Device.gpu(0) : Device.cpu();
     }
     int index;

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * with stdout and stderr in one log file. Stopping it also stops every process it started (a worker's
  * executors), so nothing outlives the test.
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
   private final String name;
   private final Process process;
   private final Path log;
@@ -34,7 +34,7 @@ final class ChildJvm implements AutoCloseable {
    * Starts {@code java <options> -Xmx<heap> -cp <test classpath> <mainClass> <args>} with {@code env} added to
    * this JVM's environment.
    */
-  static ChildJvm start(String name, String heap, String mainClass, List<String> args, Map<String, String> env,
+  public static ChildJvm start(String name, String heap, String mainClass, List<String> args, Map<String, String> env,
       Path log) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -51,12 +51,12 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** The test JVM's classpath (surefire sets {@code java.class.path} to the full test classpath). */
-  static String classPath() {
+  public static String classPath() {
     return System.getProperty("java.class.path");
   }
 
   /** The module opens and system properties the test JVM was started with, minus agents and heap size. */
-  static List<String> jvmOptions() {
+  public static List<String> jvmOptions() {
     List<String> opts = new ArrayList<>(ManagementFactory.getRuntimeMXBean().getInputArguments());
     opts.removeIf(o -> o.startsWith("-javaagent") || o.startsWith("-agentlib") || o.startsWith("-Xmx")
         || o.startsWith("-Xms") || o.startsWith("-XX:+HeapDumpOnOutOfMemoryError") || o.startsWith("-Dsurefire")
@@ -80,7 +80,7 @@ final class ChildJvm implements AutoCloseable {
    * Waits for the process to exit with status 0 and returns its log; fails with the log's tail when it runs
    * past {@code timeout} (the process is then stopped) or exits with another status.
    */
-  String awaitSuccess(Duration timeout) throws IOException, InterruptedException {
+  public String awaitSuccess(Duration timeout) throws IOException, InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       close();
       throw new AssertionError(name + " did not finish within " + timeout + "; stopped it. Its log ("

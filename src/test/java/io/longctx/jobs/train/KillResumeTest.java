@@ -2,6 +2,8 @@ package io.longctx.jobs.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.delta.tables.DeltaTable;
+import io.longctx.cluster.ChildJvm;
 import io.longctx.jobs.Warehouse;
 import io.longctx.testing.SparkTestBase;
 import io.longctx.testing.TableText;
@@ -21,8 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A training process killed with SIGKILL in the middle of a step and then resumed ends in the same state as an
  * uninterrupted run: identical checkpoint tensors and identical rows in every table (wall-clock timings and
- * absolute paths aside). Both runs are separate JVMs started with the {@code train} command line, as a nightly
- * scheduler would start them.
+ * absolute paths aside). Every run is a separate JVM started with the {@code train} command line, as a nightly
+ * scheduler would start it, and the run lease keeps two of them from writing one run at once: of two invocations
+ * started together exactly one proceeds and the other stops before it touches a table; the lease of a killed holder
+ * blocks the next invocation until it expires, or until one takes it over with {@code --steal-lease}.
  */
 class KillResumeTest extends SparkTestBase {
   @TempDir Path dir;
@@ -30,9 +34,16 @@ class KillResumeTest extends SparkTestBase {
   private static final Path CHILD_LOG =
       Path.of(System.getProperty("longctx.build.dir", "target"), "kill-resume-child.log");
 
+  /** Short enough to wait for, long enough that a starting JVM on a busy machine finds a killed holder's lease. */
+  private static final int LEASE_TTL_S = 60;
+
   private static String tail(Path log) throws java.io.IOException {
     List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of("(no log)");
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+  }
+
+  private static Path log(String name) {
+    return CHILD_LOG.resolveSibling("kill-resume-" + name + ".log");
   }
 
   @Test
@@ -43,42 +54,95 @@ class KillResumeTest extends SparkTestBase {
       TinyRuns.writeSamples(spark(), Warehouse.at(w.toString()).table(Warehouse.SAMPLES));
     }
     // A: the uninterrupted reference, run by the same command line as B so both use identical Spark settings.
-    Process ref = launchTrain(a, CHILD_LOG.resolveSibling("kill-resume-reference.log"));
+    Process ref = launchTrain(a, log("reference"));
     assertThat(ref.waitFor(20, TimeUnit.MINUTES)).isTrue();
-    assertThat(ref.exitValue()).as("reference run; its log ends:%n%s",
-        tail(CHILD_LOG.resolveSibling("kill-resume-reference.log"))).isZero();
+    assertThat(ref.exitValue()).as("reference run; its log ends:%n%s", tail(log("reference"))).isZero();
 
-    // B: a separate JVM runs the same training; kill -9 it once step 1's weights are on disk, i.e. while it is
-    // finishing step 1 (metrics, commit) or running step 2.
-    Process p = launchTrain(b, CHILD_LOG);
+    // B: two invocations of the run start together (a scheduler retry overlapping a slow night): one proceeds, the
+    // other stops at once with the lease message naming the first.
+    Process first = launchTrain(b, CHILD_LOG);
+    Process second = launchTrain(b, log("second"));
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+    while (first.isAlive() && second.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    Process p = first.isAlive() ? first : second;
+    Process loser = p == first ? second : first;
+    Path pLog = p == first ? CHILD_LOG : log("second");
+    Path loserLog = p == first ? log("second") : CHILD_LOG;
+    assertThat(loser.waitFor(1, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.isAlive()).as("one invocation must proceed; logs:%n%s%n---%n%s", tail(CHILD_LOG),
+        tail(log("second"))).isTrue();
+    assertThat(loser.exitValue()).as("the second invocation; its log ends:%n%s", tail(loserLog)).isEqualTo(1);
+    assertThat(tail(loserLog)).containsPattern(heldBy(p.pid()));
+
+    // Kill -9 the holder once step 1's weights are on disk, i.e. while it is finishing step 1 (metrics, commit) or
+    // running step 2.
     Path step1 = Warehouse.at(b.toString()).dir("checkpoint-files").resolve("r").resolve("step-000001")
         .resolve(PolicyState.OPTIMIZER_FILE);
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
+    deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
     while (p.isAlive() && System.nanoTime() < deadline && !Files.exists(step1)) {
       Thread.sleep(100);
     }
     assertThat(p.isAlive()).as("the training process should still be running; its log ends:%n%s",
-        tail(CHILD_LOG)).isTrue();
+        tail(pLog)).isTrue();
     Thread.sleep(2000);
     p.destroyForcibly(); // SIGKILL
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(tail(CHILD_LOG)).as("the child must have been interrupted").doesNotContain("\"finished\":true");
+    assertThat(tail(pLog)).as("the child must have been interrupted").doesNotContain("\"finished\":true");
     StepTables tables = new StepTables(spark());
     long committedAtKill = tables.lastCommittedStep(Warehouse.at(b.toString()).table(Warehouse.CHECKPOINTS), "r")
         .orElse(0);
     assertThat(committedAtKill).isBetween(0L, 3L);
 
-    Process resume = launchTrain(b, CHILD_LOG.resolveSibling("kill-resume-resumed.log"));
+    // The dead holder's lease has not expired: the next invocation stops, and says who held the run.
+    Process blocked = launchTrain(b, log("blocked"));
+    assertThat(blocked.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    assertThat(blocked.exitValue()).as("invocation during the dead holder's lease; its log ends:%n%s",
+        tail(log("blocked"))).isEqualTo(1);
+    assertThat(tail(log("blocked"))).containsPattern(heldBy(p.pid()));
+
+    // --steal-lease takes it at once; that invocation is killed too while it holds the run.
+    Process thief = launchTrain(b, log("steal"), "--steal-lease");
+    LeaseTable leases = new LeaseTable(spark(), Warehouse.at(b.toString()).table(Warehouse.RUN_LEASES));
+    deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (thief.isAlive() && System.nanoTime() < deadline
+        && leases.read("r").map(l -> l.pid() != thief.pid()).orElse(true)) {
+      Thread.sleep(200);
+    }
+    assertThat(thief.isAlive()).as("the stealing invocation; its log ends:%n%s", tail(log("steal"))).isTrue();
+    Thread.sleep(1000);
+    thief.destroyForcibly();
+    assertThat(thief.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    // Once that lease expires, a plain invocation takes the run over and finishes it.
+    java.time.Instant expiry = leases.read("r").orElseThrow().expiresAt();
+    assertThat(expiry).isBefore(java.time.Instant.now().plusSeconds(LEASE_TTL_S + 1));
+    Thread.sleep(Math.max(0, java.time.Duration.between(java.time.Instant.now(), expiry).toMillis()) + 500);
+    long committed = tables.lastCommittedStep(Warehouse.at(b.toString()).table(Warehouse.CHECKPOINTS), "r")
+        .orElse(0);
+    Process resume = launchTrain(b, log("resumed"));
     assertThat(resume.waitFor(20, TimeUnit.MINUTES)).isTrue();
-    String resumedLog = tail(CHILD_LOG.resolveSibling("kill-resume-resumed.log"));
+    String resumedLog = tail(log("resumed"));
     assertThat(resume.exitValue()).as("resumed run; its log ends:%n%s", resumedLog).isZero();
-    assertThat(resumedLog).contains("\"first_step\":" + (committedAtKill + 1)).contains("\"finished\":true");
+    assertThat(resumedLog).contains("\"first_step\":" + (committed + 1)).contains("\"finished\":true");
+    assertThat(leases.read("r")).as("released at the end").isEmpty();
+
+    // Neither refused invocation wrote a version of any table: every commit names a process that held the lease
+    // (the ledger's merges are tagged with their step instead; only a step's holder gets that far).
+    for (String table : List.of(Warehouse.CHECKPOINTS, Warehouse.ROLLOUTS, Warehouse.METRICS,
+        Warehouse.HARD_SAMPLES)) {
+      List<String> writers = DeltaTable.forPath(spark(), Warehouse.at(b.toString()).table(table)).history()
+          .select("userMetadata").collectAsList().stream().map(r -> r.getString(0)).toList();
+      assertThat(writers).as(table).allSatisfy(w -> assertThat(w)
+          .matches("longctx host .+ pid \\d+|hard_samples step=\\d+ run=r").doesNotEndWith(" pid " + loser.pid()).doesNotEndWith(" pid " + blocked.pid()));
+    }
 
     for (String table : List.of(Warehouse.CHECKPOINTS, Warehouse.ROLLOUTS, Warehouse.METRICS,
         Warehouse.HARD_SAMPLES)) {
       assertThat(rows(b, table, VERSION_COLUMNS)).as(table).isEqualTo(rows(a, table, VERSION_COLUMNS));
     }
-    // Delta versions are positions in each table's history, and the killed attempt left commits there, so the
+    // Delta versions are positions in each table's history, and the killed attempts left commits there, so the
     // recorded version numbers may differ; what each step read and left must be the same ledger content.
     List<Row> commitsA = commitRows(a);
     List<Row> commitsB = commitRows(b);
@@ -96,6 +160,12 @@ class KillResumeTest extends SparkTestBase {
             .isEqualTo(Files.readAllBytes(ckA.resolve(step).resolve(f)));
       }
     }
+  }
+
+  /** The lease message, as the CLI prints it, naming the holder by this machine's host name and its pid. */
+  private static String heldBy(long pid) {
+    return "longctx train: " + String.format(RunLeaseTest.HELD, "r",
+        java.util.regex.Pattern.quote(ProcessIdentity.current().host()), pid);
   }
 
   private static final List<String> VERSION_COLUMNS =
@@ -123,31 +193,27 @@ class KillResumeTest extends SparkTestBase {
     return TableText.rows(spark(), Warehouse.at(warehouse.toString()), table, dropped);
   }
 
-  private static Process launchTrain(Path warehouse, Path log) throws Exception {
+  private static Process launchTrain(Path warehouse, Path log, String... flags) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(jvmOptions());
+    cmd.addAll(ChildJvm.jvmOptions());
+    cmd.add("-Xmx3g");
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(ChildJvm.classPath());
     cmd.add("io.longctx.jobs.cli.LongctxCli");
     cmd.add("train");
     cmd.add("--conf");
     cmd.add("conf/local.yaml");
-    for (Map.Entry<String, String> e : TinyRuns.overrides(warehouse, "r").entrySet()) {
+    Map<String, String> settings = new java.util.LinkedHashMap<>(TinyRuns.overrides(warehouse, "r"));
+    settings.put("train.lease", "{ttl-seconds: " + LEASE_TTL_S + ", heartbeat-seconds: 5}");
+    for (Map.Entry<String, String> e : settings.entrySet()) {
       cmd.add("--set");
       cmd.add(e.getKey() + "=" + e.getValue());
     }
+    cmd.addAll(List.of(flags));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(log.toFile());
     pb.environment().put("OPT_OUT_TRACKING", "true");
     return pb.start();
-  }
-
-  /** The module opens and DJL settings the test JVM itself was started with. */
-  private static List<String> jvmOptions() {
-    List<String> opts = new ArrayList<>(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
-    opts.removeIf(o -> o.startsWith("-javaagent") || o.startsWith("-agentlib") || o.startsWith("-Xmx"));
-    opts.add("-Xmx3g");
-    return opts;
   }
 }
