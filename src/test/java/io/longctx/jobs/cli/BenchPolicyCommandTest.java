@@ -39,8 +39,8 @@ class BenchPolicyCommandTest {
       assertThat(lines.get(first - 1).get("metric").asText()).as("matmul reference before " + model)
           .isEqualTo("matmul");
       assertThat(mine).extracting(n -> n.get("metric").asText())
-          .containsExactly("prefill", "prefill", "decode", "decode", "optimizer-step", "prefill-memory",
-              "prefill-memory");
+          .containsExactly("prefill", "prefill", "decode", "decode", "group-rollout-per-row", "group-rollout",
+              "optimizer-step", "prefill-memory", "prefill-memory", "optimizer-step-memory");
       for (JsonNode n : mine) {
         assertThat(n.get("seconds").asDouble()).isPositive();
         assertThat(n.get("tokens_per_s").asDouble()).isPositive();

@@ -97,6 +97,16 @@ class GroupSchedulerTest extends GoldenModelTest {
 
   @Test
   void rowCacheLogitsEqualFullForwardPasses() {
+    // one attention kernel on both sides (FusedAttentionTest compares the fused kernel with the chunked one)
+    model.setFusedAttention(false);
+    try {
+      checkRowCacheLogits();
+    } finally {
+      model.setFusedAttention(true);
+    }
+  }
+
+  private void checkRowCacheLogits() {
     int[] base = Golden.tensor("greedy_prompt", m).toIntArray();
     int[][] prompts = {Arrays.copyOf(base, 21), Arrays.copyOfRange(base, 4, 11)};
     Random rnd = new Random(9);
@@ -111,6 +121,7 @@ class GroupSchedulerTest extends GoldenModelTest {
         fed.add(new ArrayList<>());
       }
       double worst = 0;
+      double scale = 1;
       for (int step = 0; step < 6; step++) {
         int[] ids = new int[5];
         for (int s = 0; s < 5; s++) {
@@ -127,9 +138,11 @@ class GroupSchedulerTest extends GoldenModelTest {
           int[] seq = concat(slotPrompt[s], fed.get(s));
           NDArray full = model.forward(m.create(seq, new Shape(1, seq.length))).get(0, seq.length - 1);
           worst = Math.max(worst, logits.get(s).sub(full).abs().max().getFloat());
+          scale = Math.max(scale, full.abs().max().getFloat());
         }
       }
-      assertThat(worst).as("max abs logit difference").isLessThan(1e-5);
+      // float32 rounding of two summation orders: within 1e-5 of the largest logit
+      assertThat(worst / scale).as("max abs logit difference %s over max |logit| %s", worst, scale).isLessThan(1e-5);
       assertThat(rows.length(3)).isZero();
       assertThat(rows.length(1)).isEqualTo(prompts[1].length + 6);
     }
