@@ -10,8 +10,10 @@ import io.longctx.policy.model.KvCache;
 import io.longctx.policy.model.Qwen2Model;
 import io.longctx.policy.model.RowKvCache;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * Group sampling with continuous batching: each group's prompt is prefilled once and its KV cache shared by the
@@ -118,7 +120,7 @@ public final class GroupScheduler {
 
     void execute(List<GroupRequest> groups, int[] firstSequence, RowKvCache cache, NDManager m) {
       slotSequence = new int[cache.slots()];
-      java.util.Arrays.fill(slotSequence, -1);
+      Arrays.fill(slotSequence, -1);
       int next = 0;
       while (true) {
         while (next < groups.size() && freeSlots().length >= groups.get(next).samples()) {
@@ -143,7 +145,7 @@ public final class GroupScheduler {
     /** Prefills the group's prompt once, copies its cache into free slots and samples each first token. */
     private void admit(GroupRequest g, int first, RowKvCache cache, NDManager m) {
       int[] prompt = g.promptIds();
-      int[] slots = java.util.Arrays.copyOf(freeSlots(), g.samples());
+      int[] slots = Arrays.copyOf(freeSlots(), g.samples());
       int[] sequences = new int[g.samples()];
       for (int s = 0; s < sequences.length; s++) {
         sequences[s] = first + s;
@@ -178,7 +180,7 @@ public final class GroupScheduler {
         scope.suppressNotUsedWarning();
         NDArray logits = model.decode(m.create(ids), cache);
         if (used.length < ids.length) {
-          logits = logits.get(new NDIndex("{}", m.create(java.util.Arrays.stream(used).asLongStream().toArray())));
+          logits = logits.get(new NDIndex("{}", m.create(Arrays.stream(used).asLongStream().toArray())));
         }
         seqs.record(sampler.choose(logits, sequences), sequences);
       }
@@ -207,11 +209,11 @@ public final class GroupScheduler {
     }
 
     private int[] freeSlots() {
-      return java.util.stream.IntStream.range(0, slotSequence.length).filter(s -> slotSequence[s] < 0).toArray();
+      return IntStream.range(0, slotSequence.length).filter(s -> slotSequence[s] < 0).toArray();
     }
 
     private int[] usedSlots() {
-      return java.util.stream.IntStream.range(0, slotSequence.length).filter(s -> slotSequence[s] >= 0).toArray();
+      return IntStream.range(0, slotSequence.length).filter(s -> slotSequence[s] >= 0).toArray();
     }
   }
 }

@@ -191,7 +191,10 @@ public final class Qwen2Model implements AutoCloseable {
         : manager.arange(past, past + length, 1, DataType.INT32).reshape(1, length).broadcast(batch, length);
     NDList cosSin = rope.cosSin(positions);
     NDArray padBias = null;
-    if (attentionMask != null && (!fusedAttention || attentionMask.min().getInt() == 0)) {
+    // an all-ones mask pads nothing: dropping it lets the fused kernel run. Only asked where that kernel could
+    // apply (a prefill), so cached decoding does not pay a device reduction per step
+    boolean fusable = fusedAttention && past == 0 && length > 1;
+    if (attentionMask != null && !(fusable && attentionMask.min().getInt() == 1)) {
       padBias = attentionMask.toType(DataType.FLOAT32, false).sub(1f).mul(-Attention.MASKED)
           .reshape(batch, 1, 1, 1, past + length);
     }
