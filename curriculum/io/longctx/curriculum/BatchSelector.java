@@ -181,7 +181,7 @@ public final class BatchSelector {
     Dataset<Row> samples;
     try {
       samples = DeltaVersions.readAt(spark, samplesPath, version);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Delta's VersionNotFoundException is a checked AnalysisException thrown undeclared
       throw CurriculumErrors.versionNotFound("samples", samplesPath, version, e);
     }
     List<String> cols = Arrays.asList(samples.columns());

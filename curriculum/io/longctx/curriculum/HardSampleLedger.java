@@ -225,7 +225,7 @@ public final class HardSampleLedger {
   public Dataset<Row> readAsOf(SparkSession spark, long version) {
     try {
       return DeltaVersions.readAt(spark, path, version);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Delta's VersionNotFoundException is a checked AnalysisException thrown undeclared
       throw CurriculumErrors.versionNotFound("hard_samples", path, version, e);
     }
   }

@@ -128,7 +128,7 @@ public final class WriteReportJob {
         }
         return null;
       });
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // includes Spark's AnalysisException, checked but thrown undeclared
       Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
       html.unavailable(title + " could not be completed: " + cause.getClass().getSimpleName() + ": "
           + cause.getMessage());

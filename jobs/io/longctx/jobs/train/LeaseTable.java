@@ -61,13 +61,14 @@ final class LeaseTable {
   /**
    * Creates the table when it does not exist. Of two processes creating it at the same moment one fails (a
    * protocol-change conflict, or a location that holds the other's log but no commit yet); it finds the table on a
-   * later try.
+   * later try. Spark's {@code AnalysisException} (the second case) is a checked exception that Scala code throws
+   * undeclared, hence the catch of {@link Exception}.
    */
   void ensureExists() {
     for (int attempt = 1; !exists(); attempt++) {
       try {
         DeltaTable.createIfNotExists(spark).location(path).addColumns(SCHEMA).partitionedBy("run").execute();
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         if (attempt == 10) {
           throw e;
         }

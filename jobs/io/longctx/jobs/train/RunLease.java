@@ -21,7 +21,7 @@ public final class RunLease implements AutoCloseable {
   private final ScheduledExecutorService heartbeat;
   private volatile Lease current;
   private volatile RunLeaseException lost;
-  private volatile RuntimeException lastFailure;
+  private volatile Exception lastFailure;
   private int holds = 1;
 
   RunLease(RunLeases leases, LeaseTable table, LeaseConfig config, ProcessIdentity self, Lease acquired) {
@@ -79,7 +79,7 @@ public final class RunLease implements AutoCloseable {
     Lease mine = current;
     try {
       table.compareAndSet(Optional.of(mine), mine.renewed(Instant.now(), config.ttlSeconds()));
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark's AnalysisException is checked but thrown undeclared
       lastFailure = e; // a conflict or a slow file system: the next heartbeat tries again
     }
     try {
@@ -91,7 +91,7 @@ public final class RunLease implements AutoCloseable {
       } else {
         current = now.get();
       }
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       lastFailure = e;
     }
   }
@@ -116,7 +116,7 @@ public final class RunLease implements AutoCloseable {
       try {
         table.delete(mine);
         return;
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         if (!RunLeases.isConflict(e) || attempt == 3) {
           System.err.println("longctx lease: could not release run " + mine.run() + " (" + e.getMessage()
               .lines().findFirst().orElse("") + "); it expires at " + mine.expiresAt());

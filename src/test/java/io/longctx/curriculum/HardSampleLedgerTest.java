@@ -93,6 +93,15 @@ class HardSampleLedgerTest extends SparkTestBase {
   }
 
   @Test
+  void aVersionTheLedgerNeverHadFailsNamingIt() {
+    HardSampleLedger ledger = new HardSampleLedger(dir.resolve("hard_samples").toString());
+    ledger.merge(stats(new Object[] {"a", 0.5, 8}), "r", 1, 1, "v0");
+    // Delta's VersionNotFoundException is a checked AnalysisException, thrown undeclared
+    assertThatThrownBy(() -> ledger.readAsOf(spark(), 99)).isInstanceOf(CurriculumException.class)
+        .hasMessageContaining("hard_samples").hasMessageContaining("99");
+  }
+
+  @Test
   void reapplyingAStepChangesNothing() {
     // a session built by SparkSessions carries a process-wide userMetadata (the run lease's writer identity)
     scala.Option<String> metadataBefore = spark().conf().getOption("spark.databricks.delta.commitInfo.userMetadata");

@@ -8,6 +8,7 @@ import io.longctx.jobs.config.ConfigLoader;
 import io.longctx.jobs.config.LeaseConfig;
 import io.longctx.jobs.train.LeaseTable.Lease;
 import io.longctx.testing.SparkTestBase;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,6 +74,61 @@ class RunLeaseTest extends SparkTestBase {
     assertThatThrownBy(() -> holder(60, 20).acquire("r")).isInstanceOf(RunLeaseException.class);
     outer.close();
     holder(60, 20).acquire("r").close();
+  }
+
+  /**
+   * Invocations creating the table at the same moment: all but one lose the race (a conflict, or Spark's checked
+   * {@code AnalysisException} "location is not empty and also not a Delta table" while the winner's log has no
+   * commit yet), wait, and find the table instead of failing.
+   */
+  @Test
+  void invocationsCreatingTheTableTogetherAllFindIt() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      for (int round = 0; round < 4; round++) {
+        String path = dir.resolve("leases-" + round).toString();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> creators = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+          creators.add(pool.submit(() -> {
+            start.await();
+            new LeaseTable(spark(), path).ensureExists();
+            return null;
+          }));
+        }
+        start.countDown();
+        for (Future<?> f : creators) {
+          f.get(2, TimeUnit.MINUTES);
+        }
+        assertThat(new LeaseTable(spark(), path).read("r")).isEmpty();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * A location that holds files but no commit yet (another process half-way through creating the table) makes
+   * Spark throw its checked {@code AnalysisException}; the creator waits and finds the table instead of failing.
+   */
+  @Test
+  void creatingTheTableWaitsOutAHalfCreatedLocation() throws Exception {
+    Path location = Files.createDirectories(dir.resolve("run_leases"));
+    Path stray = Files.writeString(location.resolve("being-written-by-another-process"), "x");
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    try {
+      Future<?> done = other.submit(() -> {
+        Thread.sleep(4000); // longer than a first Delta call takes to reach the create
+        Files.delete(stray);
+        return null;
+      });
+      LeaseTable t = new LeaseTable(spark(), table());
+      t.ensureExists();
+      done.get();
+      assertThat(t.read("r")).isEmpty();
+    } finally {
+      other.shutdownNow();
+    }
   }
 
   @Test
