@@ -12,22 +12,19 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from delta_read import read_table  # noqa: E402
 
 
-def eval_rows(path):
-    with open(path) as fh:
-        return [json.loads(l) for l in fh if l.strip().startswith("{")]
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--warehouse", required=True)
     ap.add_argument("--run", required=True)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--buckets", default="1024,2048,4096", help="curate.buckets of the warehouse")
     a = ap.parse_args()
     trl = json.load(open(os.path.join(a.out, "trl", "trl.json")))
     m = [r for r in read_table(os.path.join(a.warehouse, "metrics")).to_pylist() if r.get("run") == a.run]
     m.sort(key=lambda r: int(r["step"]))
     engine = [float(r["time_total_s"]) for r in m]
-    kept = [r.get("groups_kept", r.get("kept_groups")) for r in m]
+    kept = [f"{int(r['kept_groups'] or 0)}/{int(r['groups'] or 0)}" + (f" (+{int(r['extra_batches'])} batch)"
+            if r.get("extra_batches") else "") for r in m]
     e_mean = sum(engine) / len(engine)
     print(f"| | TRL {trl['trl']} (transformers {trl['transformers']}, torch {trl['torch']}) | engine | engine / TRL |")
     print("| --- | --- | --- | --- |")
@@ -35,20 +32,32 @@ def main():
           f"{e_mean:.1f} | **{e_mean / trl['mean_step_seconds']:.2f}** |")
     print(f"| seconds of each step | {', '.join(f'{s:.0f}' for s in trl['step_seconds'])} | "
           f"{', '.join(f'{s:.0f}' for s in engine)} | |")
-    if any(k is not None for k in kept):
-        print(f"| groups kept per step (engine, dynamic sampling) | | {', '.join(str(k) for k in kept)} | |")
+    print(f"| groups kept / drawn per step (engine, dynamic sampling) | all | {', '.join(kept)} | |")
+    rows = read_table(os.path.join(a.warehouse, "eval_results"), ["run", "prompt_tokens", "score"]).to_pylist()
+    caps = [int(c) for c in a.buckets.split(",")]
+
+    def bucket(n):
+        lo = 0
+        for c in caps:
+            if n <= c:
+                return f"({lo}, {c}]"
+            lo = c
+        return "over"
+
+    labels = [bucket(c) for c in caps] + ["over", "all"]
     acc = {}
     for side in ("trl", "engine"):
-        for r in eval_rows(os.path.join(a.out, f"eval-{side}.jsonl")):
-            key = r.get("bucket") or r.get("length_bucket") or r.get("benchmark")
-            val = next((r[k] for k in ("accuracy", "acc", "score", "mean_score") if k in r), None)
-            acc.setdefault(str(key), {})[side] = val
-    for key, v in acc.items():
+        mine = [r for r in rows if r["run"] == f"{a.run}-eval-{side}"]
+        for label in labels:
+            scores = [float(r["score"] or 0) for r in mine if label == "all" or bucket(int(r["prompt_tokens"])) == label]
+            if scores:
+                acc.setdefault(label, {})[side] = (sum(scores) / len(scores), len(scores))
+    fmt = lambda x: "-" if x is None else f"{100 * x[0]:.1f}% of {x[1]}"
+    for label in labels:
+        v = acc.get(label, {})
         t, e = v.get("trl"), v.get("engine")
-        diff = "" if t is None or e is None else f"{100 * (e - t):+.1f} points"
-        fmt = lambda x: "-" if x is None else f"{100 * x:.1f}%"
-        print(f"| held-out accuracy {key} | {fmt(t)} | {fmt(e)} | {diff} |")
-
+        diff = "" if t is None or e is None else f"{100 * (e[0] - t[0]):+.1f} points"
+        print(f"| held-out accuracy {label} | {fmt(t)} | {fmt(e)} | {diff} |")
 
 if __name__ == "__main__":
     main()

@@ -133,6 +133,9 @@ def main():
 
     prompts = phase_prompts(a.warehouse, a.min_tokens, a.max_tokens)
     print(f"trl: {len(prompts)} prompts with ({a.min_tokens}, {a.max_tokens}] tokens", file=sys.stderr)
+    if len(prompts) < 16:
+        raise SystemExit(f"trl: {len(prompts)} prompts with ({a.min_tokens}, {a.max_tokens}] tokens in "
+                         f"{a.warehouse}/samples; a step needs 16")
     tok = AutoTokenizer.from_pretrained(a.model)
     model = AutoModelForCausalLM.from_pretrained(a.model, dtype=torch.float32, attn_implementation="sdpa")
     chunked_generate(model, 8)
