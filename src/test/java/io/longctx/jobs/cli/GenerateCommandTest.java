@@ -51,6 +51,22 @@ class GenerateCommandTest {
   }
 
   @Test
+  void qwen3CheckpointGreedyOutputIdsMatchReference() throws Exception {
+    Golden.Fixture g = Golden.qwen3("qwen3-tiny-untied-yarn"); // bfloat16 weights, untied head, YaRN
+    int[] prompt;
+    int[] expected;
+    try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+      prompt = g.tensor("greedy_prompt_0", m).toIntArray();
+      expected = g.tensor("greedy_output_0", m).toIntArray();
+    }
+    String ids = IntStream.of(prompt).mapToObj(Integer::toString).collect(Collectors.joining(","));
+    CliRun r = run("generate", "--model", g.modelDir().toString(), "--input-ids", ids, "--max-new-tokens", "16",
+        "--greedy");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(ints(JSON.readTree(r.out()).get("output_ids"))).containsExactly(expected);
+  }
+
+  @Test
   void promptTextWithTokenizerJsonInTheModelDirectory() throws Exception {
     Path model = dir.resolve("m");
     Files.createDirectories(model);
