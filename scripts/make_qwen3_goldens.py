@@ -70,7 +70,7 @@ SHAPES = {
     "small": dict(
         hidden=96, layers=3, heads=6, kv_heads=3, head_dim=40, intermediate=160, vocab=500, tied=False,
         rope={"rope_type": "yarn", "rope_theta": 50000.0, "factor": 2.0, "original_max_position_embeddings": 64},
-        max_pos=512, bias=False, init=0.2),
+        max_pos=128, bias=False, init=0.2),
 }
 
 GREEDY_LENGTHS = (20, 11)
