@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The shape of a dense Qwen2ForCausalLM or Qwen3ForCausalLM model, read from and written to a Hugging Face
@@ -51,7 +52,7 @@ public record Qwen2Config(
 
   public Qwen2Config {
     eosTokenIds = List.copyOf(eosTokenIds);
-    java.util.Objects.requireNonNull(family, "family");
+    Objects.requireNonNull(family, "family");
     if (family == ModelFamily.QWEN2 && !attentionBias) {
       throw new IllegalArgumentException("Qwen2 always has q/k/v biases (attentionBias must be true)");
     }
@@ -181,7 +182,7 @@ public record Qwen2Config(
       throw PolicyErrors.mixtureOfExperts(source, moe, experts);
     }
     ModelFamily byType = modelType == null ? null : ModelFamily.byModelType(modelType);
-    ModelFamily byArch = archs.stream().map(ModelFamily::byArchitecture).filter(java.util.Objects::nonNull)
+    ModelFamily byArch = archs.stream().map(ModelFamily::byArchitecture).filter(Objects::nonNull)
         .findFirst().orElse(null);
     boolean consistent = (modelType == null || byType != null) && (archs.isEmpty() || byArch != null)
         && (byType == null || byArch == null || byType == byArch);

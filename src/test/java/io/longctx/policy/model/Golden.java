@@ -42,6 +42,18 @@ public final class Golden {
       return SafetensorsReader.open(dir.resolve("golden.safetensors")).read(name, manager);
     }
 
+    /**
+     * The token-mean DAPO clipped loss of {@code logProbs [G, response]} with the fixture's old log-probs,
+     * advantages and response mask, as its README.json states (eps 0.2 / 0.28).
+     */
+    public NDArray dapoLoss(NDArray logProbs, NDManager manager) {
+      NDArray old = tensor("grpo_old_logprobs", manager);
+      NDArray adv = tensor("grpo_advantages", manager).expandDims(1);
+      NDArray mask = tensor("grpo_response_mask", manager);
+      NDArray ratio = logProbs.sub(old).exp();
+      return adv.neg().mul(ratio).maximum(adv.neg().mul(ratio.clip(0.8f, 1.28f))).mul(mask).sum().div(mask.sum());
+    }
+
     public Set<String> tensorNames() {
       return SafetensorsReader.open(dir.resolve("golden.safetensors")).tensors().keySet();
     }
@@ -67,6 +79,20 @@ public final class Golden {
 
   public static NDArray tensor(String name, NDManager manager) {
     return QWEN2.tensor(name, manager);
+  }
+
+  /** {@link Fixture#dapoLoss} of qwen2-tiny-a. */
+  public static NDArray dapoLoss(NDArray logProbs, NDManager manager) {
+    return QWEN2.dapoLoss(logProbs, manager);
+  }
+
+  /** The L2 norm of all of the model's parameter gradients. */
+  public static double gradientNorm(Qwen2Model model) {
+    double sq = 0;
+    for (NDArray p : model.parameters().values()) {
+      sq += p.getGradient().square().sum().getFloat();
+    }
+    return Math.sqrt(sq);
   }
 
   public static float maxAbsDiff(NDArray a, NDArray b) {

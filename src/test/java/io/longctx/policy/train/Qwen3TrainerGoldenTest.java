@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.Device;
 import io.longctx.policy.model.Qwen2Model;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,25 +17,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class Qwen3TrainerGoldenTest {
   private static final int PROMPT = 16;
   private static final int RESPONSE = 8;
-
-  private static List<Rollout> rollouts(Map<String, Golden.Tensor> g) {
-    int[] seq = g.get("grpo_sequences").i32();
-    float[] mask = g.get("grpo_response_mask").f32();
-    float[] old = g.get("grpo_old_logprobs").f32();
-    float[] adv = g.get("grpo_advantages").f32();
-    int width = PROMPT + RESPONSE;
-    List<Rollout> out = new ArrayList<>();
-    for (int b = 0; b < adv.length; b++) {
-      int n = 0;
-      while (n < RESPONSE && mask[b * RESPONSE + n] > 0) {
-        n++;
-      }
-      out.add(Rollout.of(Arrays.copyOfRange(seq, b * width, b * width + PROMPT),
-          Arrays.copyOfRange(seq, b * width + PROMPT, b * width + PROMPT + n),
-          Arrays.copyOfRange(old, b * RESPONSE, b * RESPONSE + n), adv[b]));
-    }
-    return out;
-  }
 
   @ParameterizedTest
   @ValueSource(strings = {"qwen3-tiny-tied", "qwen3-tiny-untied-yarn"})
@@ -56,7 +34,7 @@ class Qwen3TrainerGoldenTest {
               .optBatchSizes(4, micro)
               .optVocabSize(model.config().vocabSize())
               .build()) {
-        UpdateStats u = trainer.step(rollouts(g)).get(0);
+        UpdateStats u = trainer.step(Golden.rollouts(g, PROMPT, RESPONSE)).get(0);
         assertThat(Golden.relErr(u.loss(), g.get("grpo_loss").f32()[0])).as("micro %d", micro).isLessThanOrEqualTo(1e-4);
         assertThat(Golden.relErr(u.gradNorm(), g.get("grpo_grad_norm").f32()[0])).as("micro %d", micro)
             .isLessThanOrEqualTo(1e-4);
