@@ -24,7 +24,9 @@ class TokenizerCommandTest {
   @Test
   void learnsFromTheSynthGeneratorAndTheFileLoadsAsABpeSpec() throws Exception {
     Path merges = dir.resolve("out/merges.txt");
-    CliRun r = run("tokenizer", "--out", merges.toString(), "--records", "300", "--vocab-size", "400");
+    // the 1K setting's records: shorter documents, so 300 of them carry enough template words to merge
+    CliRun r = run("tokenizer", "--conf", "conf/local-1k.yaml", "--out", merges.toString(), "--records", "300",
+        "--vocab-size", "400");
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode line = JSON.readTree(r.out());
     assertThat(line.get("vocab_size").asInt()).isEqualTo(400);
