@@ -48,7 +48,7 @@ class RolloutsTest extends SparkTestBase {
 
   private RolloutSpec spec(String policy, long step, int rowBudget) {
     return new RolloutSpec(
-        policy, new TokenizerSpec("byte"), "plain", "cpu", 3, 12, 1.0, 0.95, 0, 11L, step, 1, rowBudget);
+        policy, new TokenizerSpec("byte"), io.longctx.policy.tokenizer.ChatTemplate.PLAIN, "cpu", 3, 12, 1.0, 0.95, 0, 11L, step, 1, rowBudget);
   }
 
   private static List<String> responses(Dataset<Row> df) {

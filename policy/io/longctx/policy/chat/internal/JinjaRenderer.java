@@ -1,0 +1,102 @@
+package io.longctx.policy.chat.internal;
+
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.LegacyOverrides;
+import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
+import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.TemplateError;
+import java.util.Map;
+import jinjava.javax.el.CompositeELResolver;
+
+/**
+ * Renders Hugging Face chat templates (Python Jinja2 with transformers' environment: {@code trim_blocks},
+ * {@code lstrip_blocks}, {@code raise_exception}, {@code strftime_now}, {@code tojson}, {@code {% generation %}})
+ * with Jinjava. The template is translated once ({@link Jinja2Source}); Python's string, list and dict behaviour
+ * comes from {@link PythonResolver} and {@link TransformersGlobals}. Thread-safe.
+ */
+public final class JinjaRenderer {
+  private static final Jinjava JINJAVA = newJinjava();
+
+  private final String translated;
+
+  /** Translates {@code source}; an unreadable literal fails here with {@link IllegalArgumentException}. */
+  public JinjaRenderer(String source) {
+    this.translated = Jinja2Source.translate(source);
+  }
+
+  /**
+   * Renders with {@code variables} ({@code messages}, {@code add_generation_prompt}, special tokens, ...).
+   *
+   * @throws TemplateFailure when the template raises an exception or Jinjava reports an error
+   */
+  public String render(Map<String, ?> variables) {
+    RenderResult result;
+    try {
+      result = JINJAVA.renderForResult(translated, variables);
+    } catch (TransformersGlobals.RaisedException e) {
+      throw new TemplateFailure(e.getMessage(), true);
+    } catch (RuntimeException e) {
+      throw new TemplateFailure(String.valueOf(e.getMessage()), false);
+    }
+    for (TemplateError error : result.getErrors()) {
+      if (error.getSeverity() != TemplateError.ErrorType.FATAL) {
+        continue;
+      }
+      for (Throwable t = error.getException(); t != null; t = t.getCause()) {
+        if (t instanceof TransformersGlobals.RaisedException) {
+          throw new TemplateFailure(t.getMessage(), true);
+        }
+      }
+      throw new TemplateFailure(describe(error), false);
+    }
+    return result.getOutput();
+  }
+
+  private static String describe(TemplateError error) {
+    return error.getMessage() + (error.getLineno() > 0 ? " (line " + error.getLineno() + ")" : "");
+  }
+
+  /** Why a template did not render: its own {@code raise_exception} message, or a Jinja error. */
+  public static final class TemplateFailure extends RuntimeException {
+    private final boolean raisedByTemplate;
+
+    TemplateFailure(String message, boolean raisedByTemplate) {
+      super(message);
+      this.raisedByTemplate = raisedByTemplate;
+    }
+
+    /** Whether the template called {@code raise_exception} (a conversation it refuses) rather than failed. */
+    public boolean raisedByTemplate() {
+      return raisedByTemplate;
+    }
+  }
+
+  private static Jinjava newJinjava() {
+    CompositeELResolver resolver = new CompositeELResolver();
+    resolver.add(new PythonResolver());
+    resolver.add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_WRITE);
+    JinjavaConfig config = JinjavaConfig.newBuilder()
+        .withTrimBlocks(true)
+        .withLstripBlocks(true)
+        .withElResolver(resolver)
+        .withNestedInterpretationEnabled(false)
+        .withLegacyOverrides(LegacyOverrides.newBuilder()
+            .withEvaluateMapKeys(true)
+            .withIterateOverMapKeys(true)
+            .withUseNaturalOperatorPrecedence(true)
+            .withParseWhitespaceControlStrictly(true)
+            .withAllowAdjacentTextNodes(true)
+            .withUseTrimmingForNotesAndExpressions(true)
+            .withKeepNullableLoopValues(true)
+            .build())
+        .build();
+    Jinjava jinjava = new Jinjava(config);
+    var context = jinjava.getGlobalContext();
+    TransformersGlobals.functions().forEach(context::registerFunction);
+    TransformersGlobals.filters().forEach(context::registerFilter);
+    TransformersGlobals.tests().forEach(context::registerExpTest);
+    context.registerTag(TransformersGlobals.generationTag());
+    return jinjava;
+  }
+}
