@@ -115,7 +115,7 @@ public final class CheckpointChatTemplate implements ChatFormat {
       }
       try {
         return new JinjaRenderer(source);
-      } catch (IllegalArgumentException e) {
+      } catch (JinjaRenderer.TemplateFailure e) {
         throw ChatTemplateErrors.renderFailed(directory, n, e.getMessage(), false);
       }
     });

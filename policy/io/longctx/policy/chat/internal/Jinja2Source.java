@@ -2,68 +2,154 @@ package io.longctx.policy.chat.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Rewrites a Python Jinja2 template into the dialect Jinjava parses, keeping its meaning:
+ * Rewrites a Python Jinja2 template, as transformers compiles it ({@code trim_blocks=True}, {@code lstrip_blocks=True},
+ * no {@code keep_trailing_newline}), into a Jinjava template with the same output:
  *
  * <ul>
- *   <li>newlines are normalised to {@code \n} and one trailing newline is dropped, as Jinja2 does without
- *       {@code keep_trailing_newline};
- *   <li>string literals are decoded with Python's escapes ({@code '\n'}, {@code '\t'}, {@code '\u00e9'}, ...) and
- *       written back with only the escapes Jinjava's scanner knows (a backslash, the quote), other characters raw;
- *   <li>Python slices {@code x[a:b:c]} become {@code py_slice(x, a, b, c)} (Jinjava has no step and differs on
- *       negative bounds);
- *   <li>Python's {@code True}, {@code False} and {@code None} become {@code true}, {@code false} and {@code none};
- *   <li>a unary {@code not} gets its operand in parentheses, {@code not x is defined} becoming
- *       {@code not (x is defined)} and {@code not xs|length == 1} {@code not (xs|length == 1)}: in Python {@code not}
- *       binds looser than comparisons and tests, in Jinjava tighter;
- *   <li>keyword arguments get parentheses, {@code f(n=xs|length - 1)} becoming {@code f(n=(xs|length - 1))}: in Jinjava
- *       {@code n=xs|length} binds tighter than the subtraction.
+ *   <li>newlines are normalised to {@code \n} and one trailing newline is dropped;
+ *   <li>Jinja2's {@code lstrip_blocks} and {@code trim_blocks} are applied here, to the text around block tags and
+ *       comments (Jinjava's versions also strip spaces before a tag in the middle of a line), and {@code +}
+ *       markers, which only switch them off, are removed;
+ *   <li>comments are removed, with their {@code -} whitespace control applied;
+ *   <li>the code inside each tag is rewritten by {@link Jinja2Expressions}.
  * </ul>
  *
- * Text outside tags and {@code {% raw %}} blocks is left as it is.
+ * The content of {@code {% raw %}} blocks is left as it is. {@code -} markers on tags stay for Jinjava, which strips
+ * whitespace as Jinja2 does.
  */
 public final class Jinja2Source {
   private Jinja2Source() {}
 
-  public static String translate(String source) {
+  /** One tag as written: {@code kind} is '{', '%' or '#'; {@code code} is between the delimiters, markers included. */
+  private record Tag(char kind, String code) {
+    char left() {
+      return code.isEmpty() ? ' ' : code.charAt(0);
+    }
+
+    char right() {
+      return code.isEmpty() ? ' ' : code.charAt(code.length() - 1);
+    }
+
+    boolean block() {
+      return kind != '{';
+    }
+  }
+
+  /** A translated template and the filters and tests it uses. */
+  public record Translation(String template, Set<String> filters, Set<String> tests) {}
+
+  public static Translation translate(String source) {
     String s = source.replace("\r\n", "\n").replace('\r', '\n');
     if (s.endsWith("\n")) {
       s = s.substring(0, s.length() - 1);
     }
-    StringBuilder out = new StringBuilder(s.length() + 64);
+    List<String> texts = new ArrayList<>();
+    List<Tag> tags = new ArrayList<>();
+    split(s, texts, tags);
+    applyWhitespaceRules(texts, tags);
+    Set<String> filters = new TreeSet<>();
+    Set<String> tests = new TreeSet<>();
+    StringBuilder out = new StringBuilder(s.length() + 64).append(texts.get(0));
+    for (int k = 0; k < tags.size(); k++) {
+      Tag t = tags.get(k);
+      if (t.kind() != '#') {
+        out.append(render(t, filters, tests));
+      }
+      out.append(texts.get(k + 1));
+    }
+    return new Translation(out.toString(), filters, tests);
+  }
+
+  /** Text and tags alternating: {@code texts} has one more entry than {@code tags}. */
+  private static void split(String s, List<String> texts, List<Tag> tags) {
     int i = 0;
-    while (i < s.length()) {
+    while (true) {
       int open = nextOpening(s, i);
       if (open < 0) {
-        out.append(s, i, s.length());
-        break;
+        texts.add(s.substring(i));
+        return;
       }
-      out.append(s, i, open);
+      texts.add(s.substring(i, open));
       char kind = s.charAt(open + 1);
-      if (kind == '#') {
-        int end = s.indexOf("#}", open + 2);
-        end = end < 0 ? s.length() : end + 2;
-        out.append(s, open, end);
-        i = end;
-        continue;
-      }
-      String close = kind == '{' ? "}}" : "%}";
-      int end = codeEnd(s, open + 2, close);
-      String code = s.substring(open + 2, end);
-      int from = !code.isEmpty() && (code.charAt(0) == '-' || code.charAt(0) == '+') ? 1 : 0;
-      int to = code.length() > from && (code.endsWith("-") || code.endsWith("+")) ? code.length() - 1 : code.length();
-      out.append(s, open, open + 2).append(code, 0, from).append(translateCode(code.substring(from, to)))
-          .append(code, to, code.length());
+      int end = kind == '#' ? commentEnd(s, open + 2) : codeEnd(s, open + 2, kind == '{' ? "}}" : "%}");
+      Tag tag = new Tag(kind, s.substring(open + 2, end));
+      tags.add(tag);
       i = Math.min(s.length(), end + 2);
-      out.append(s, end, i);
-      if (kind == '%' && isRawTag(code)) {
+      if (kind == '%' && isTag(tag, "raw")) {
         int endRaw = findEndRaw(s, i);
-        out.append(s, i, endRaw);
-        i = endRaw;
+        texts.add(s.substring(i, endRaw));
+        if (endRaw == s.length()) {
+          return;
+        }
+        int close = s.indexOf("%}", endRaw + 2);
+        tags.add(new Tag('%', s.substring(endRaw + 2, close)));
+        i = close + 2;
       }
     }
-    return out.toString();
+  }
+
+  /**
+   * Jinja2's lexer rules: before a block tag or comment without a {@code +} or {@code -} marker, spaces and tabs
+   * back to the start of the line go (when only they are there); after one without a marker, one newline goes; after
+   * a comment's {@code -} marker all whitespace goes and before it, all whitespace.
+   */
+  private static void applyWhitespaceRules(List<String> texts, List<Tag> tags) {
+    boolean lineStarting = true;
+    for (int k = 0; k < tags.size(); k++) {
+      Tag t = tags.get(k);
+      String before = texts.get(k);
+      if (t.left() == '-' && t.kind() == '#') {
+        before = stripEnd(before);
+      } else if (t.block() && t.left() != '-' && t.left() != '+') {
+        int lineStart = before.lastIndexOf('\n') + 1;
+        if ((lineStart > 0 || lineStarting) && before.substring(lineStart).chars().allMatch(c -> c == ' ' || c == '\t')) {
+          before = before.substring(0, lineStart);
+        }
+      }
+      texts.set(k, before);
+      String after = texts.get(k + 1);
+      if (t.right() == '-') {
+        int n = 0;
+        while (n < after.length() && Character.isWhitespace(after.charAt(n))) {
+          n++;
+        }
+        lineStarting = n > 0 && after.charAt(n - 1) == '\n';
+        if (t.kind() == '#') {
+          after = after.substring(n);
+        }
+      } else if (t.block() && t.right() != '+' && after.startsWith("\n")) {
+        after = after.substring(1);
+        lineStarting = true;
+      } else {
+        lineStarting = false;
+      }
+      texts.set(k + 1, after);
+    }
+  }
+
+  /** The tag for Jinjava: code rewritten, {@code +} markers dropped (their effect is already applied). */
+  private static String render(Tag t, Set<String> filters, Set<String> tests) {
+    String code = t.code();
+    int from = code.startsWith("-") || code.startsWith("+") ? 1 : 0;
+    int to = code.length() > from && (code.endsWith("-") || code.endsWith("+")) ? code.length() - 1 : code.length();
+    String left = from == 1 && code.charAt(0) == '-' ? "-" : "";
+    String right = to < code.length() && code.charAt(to) == '-' ? "-" : "";
+    String body = code.substring(from, to);
+    String close = t.kind() == '{' ? "}}" : "%}";
+    return "{" + t.kind() + left + (isTag(t, "raw") || isTag(t, "endraw") ? body : Jinja2Expressions.translate(body, filters, tests))
+        + right + close;
+  }
+
+  private static String stripEnd(String s) {
+    int j = s.length();
+    while (j > 0 && Character.isWhitespace(s.charAt(j - 1))) {
+      j--;
+    }
+    return s.substring(0, j);
   }
 
   private static int nextOpening(String s, int from) {
@@ -78,13 +164,18 @@ public final class Jinja2Source {
     return -1;
   }
 
+  private static int commentEnd(String s, int from) {
+    int end = s.indexOf("#}", from);
+    return end < 0 ? s.length() : end;
+  }
+
   /** Index of {@code close} ending the tag whose code starts at {@code from}, outside string literals. */
   private static int codeEnd(String s, int from, String close) {
     int i = from;
     while (i < s.length()) {
       char c = s.charAt(i);
       if (c == '\'' || c == '"') {
-        i = literalEnd(s, i);
+        i = Jinja2Expressions.literalEnd(s, i);
       } else if (s.startsWith(close, i)) {
         return i;
       } else {
@@ -94,8 +185,8 @@ public final class Jinja2Source {
     return s.length();
   }
 
-  private static boolean isRawTag(String code) {
-    return code.replace("-", "").replace("+", "").trim().equals("raw");
+  private static boolean isTag(Tag t, String name) {
+    return t.kind() == '%' && t.code().replace("-", "").replace("+", "").trim().equals(name);
   }
 
   /** Start of the {@code {% endraw %}} tag after a raw block's opening, or the end of the source. */
@@ -112,211 +203,5 @@ public final class Jinja2Source {
       i = end + 2;
     }
     return s.length();
-  }
-
-  /** One past the closing quote of the literal opening at {@code start} (Python rules: backslash escapes). */
-  private static int literalEnd(String s, int start) {
-    char quote = s.charAt(start);
-    int i = start + 1;
-    while (i < s.length()) {
-      char c = s.charAt(i);
-      if (c == '\\') {
-        i += 2;
-      } else if (c == quote) {
-        return i + 1;
-      } else {
-        i++;
-      }
-    }
-    return s.length();
-  }
-
-  /** Code inside one tag: literals re-escaped, Python constants renamed, slices rewritten. */
-  static String translateCode(String code) {
-    List<String> literals = new ArrayList<>();
-    StringBuilder masked = new StringBuilder(code.length());
-    int i = 0;
-    while (i < code.length()) {
-      char c = code.charAt(i);
-      if (c == '\'' || c == '"') {
-        int end = literalEnd(code, i);
-        masked.append('\u0001').append(literals.size()).append('\u0002');
-        literals.add(PythonLiterals.toJinjava(PythonLiterals.decode(code.substring(i + 1, Math.max(i + 1, end - 1)))));
-        i = end;
-      } else {
-        masked.append(c);
-        i++;
-      }
-    }
-    String rewritten =
-        Slices.rewrite(parenthesizeNamedArguments(groupNegations(renameConstants(masked.toString()))));
-    StringBuilder out = new StringBuilder(rewritten.length() + 16);
-    for (int j = 0; j < rewritten.length(); j++) {
-      char c = rewritten.charAt(j);
-      if (c == '\u0001') {
-        int end = rewritten.indexOf('\u0002', j);
-        out.append(literals.get(Integer.parseInt(rewritten.substring(j + 1, end))));
-        j = end;
-      } else {
-        out.append(c);
-      }
-    }
-    return out.toString();
-  }
-
-  private static final java.util.Set<String> BEFORE_UNARY =
-      java.util.Set.of("and", "or", "not", "if", "elif", "else", "in", "return", "");
-  private static final java.util.Set<String> ENDS_NOT = java.util.Set.of("and", "or", "if", "else");
-
-  /**
-   * A unary {@code not} applies to the whole comparison after it, as in Python ({@code not x is defined},
-   * {@code not xs|length == 1}): its operand is wrapped in parentheses up to the next {@code and}, {@code or},
-   * {@code if}, {@code else}, comma or closing bracket.
-   */
-  static String groupNegations(String code) {
-    java.util.TreeMap<Integer, String> inserts = new java.util.TreeMap<>();
-    for (int i = 0; i < code.length(); i++) {
-      if (!wordAt(code, i, "not") || !BEFORE_UNARY.contains(previousWord(code, i))
-          || "in".equals(nextWord(code, i + 3))) {
-        continue;
-      }
-      int from = i + 3;
-      int end = from;
-      int depth = 0;
-      while (end < code.length()) {
-        char c = code.charAt(end);
-        if (c == '(' || c == '[' || c == '{') {
-          depth++;
-        } else if (c == ')' || c == ']' || c == '}') {
-          if (depth-- == 0) {
-            break;
-          }
-        } else if (depth == 0 && (c == ',' || c == ':')) {
-          break;
-        } else if (depth == 0 && Character.isLetter(c) && (end == 0 || !isNamePart(code.charAt(end - 1)))) {
-          String w = nextWord(code, end);
-          if (ENDS_NOT.contains(w)) {
-            break;
-          }
-          end += w.length() - 1;
-        }
-        end++;
-      }
-      int stop = end;
-      while (stop > from && code.charAt(stop - 1) == ' ') {
-        stop--;
-      }
-      inserts.merge(from, " (", (a, b) -> a + b);
-      inserts.merge(stop, ")", (a, b) -> a + b);
-      i = from - 1;
-    }
-    StringBuilder out = new StringBuilder(code);
-    for (var e : inserts.descendingMap().entrySet()) {
-      out.insert(e.getKey(), e.getValue());
-    }
-    return out.toString();
-  }
-
-  private static boolean isNamePart(char c) {
-    return Character.isJavaIdentifierPart(c) && c > 2;
-  }
-
-  private static boolean wordAt(String code, int i, String word) {
-    return code.startsWith(word, i) && (i == 0 || !isNamePart(code.charAt(i - 1)))
-        && (i + word.length() == code.length() || !isNamePart(code.charAt(i + word.length())));
-  }
-
-  /** The word before {@code i} ("" at the start or after punctuation other than a name, number or closer). */
-  private static String previousWord(String code, int i) {
-    int j = i - 1;
-    while (j >= 0 && code.charAt(j) == ' ') {
-      j--;
-    }
-    if (j < 0 || "(,[{=:-+".indexOf(code.charAt(j)) >= 0) {
-      return "";
-    }
-    int end = j + 1;
-    while (j >= 0 && isNamePart(code.charAt(j))) {
-      j--;
-    }
-    return end - j > 1 ? code.substring(j + 1, end) : "?";
-  }
-
-  private static String nextWord(String code, int i) {
-    int j = i;
-    while (j < code.length() && code.charAt(j) == ' ') {
-      j++;
-    }
-    int start = j;
-    while (j < code.length() && isNamePart(code.charAt(j))) {
-      j++;
-    }
-    return code.substring(start, j);
-  }
-
-  /** {@code name=value} inside a call's parentheses becomes {@code name=(value)}. */
-  static String parenthesizeNamedArguments(String code) {
-    StringBuilder out = new StringBuilder(code.length() + 8);
-    java.util.ArrayDeque<Character> open = new java.util.ArrayDeque<>();
-    java.util.ArrayDeque<Integer> pendingClose = new java.util.ArrayDeque<>(); // bracket depth of open wraps
-    for (int i = 0; i < code.length(); i++) {
-      char c = code.charAt(i);
-      if (!pendingClose.isEmpty() && pendingClose.peek() == open.size() && (c == ',' || c == ')')) {
-        out.append(')');
-        pendingClose.pop();
-      }
-      if (c == '(' || c == '[' || c == '{') {
-        open.push(c);
-      } else if ((c == ')' || c == ']' || c == '}') && !open.isEmpty()) {
-        open.pop();
-      }
-      out.append(c);
-      boolean assignment = c == '=' && i + 1 < code.length() && code.charAt(i + 1) != '='
-          && i > 0 && "=!<>".indexOf(code.charAt(i - 1)) < 0;
-      if (assignment && !open.isEmpty() && open.peek() == '(' && precededByName(code, i)) {
-        out.append('(');
-        pendingClose.push(open.size());
-      }
-    }
-    while (!pendingClose.isEmpty()) {
-      out.append(')');
-      pendingClose.pop();
-    }
-    return out.toString();
-  }
-
-  private static boolean precededByName(String code, int at) {
-    int j = at - 1;
-    while (j >= 0 && code.charAt(j) == ' ') {
-      j--;
-    }
-    return j >= 0 && Character.isJavaIdentifierPart(code.charAt(j)) && code.charAt(j) > 2;
-  }
-
-  private static String renameConstants(String code) {
-    StringBuilder out = new StringBuilder(code.length());
-    int i = 0;
-    while (i < code.length()) {
-      char c = code.charAt(i);
-      if (Character.isJavaIdentifierStart(c)) {
-        int j = i;
-        while (j < code.length() && Character.isJavaIdentifierPart(code.charAt(j)) && code.charAt(j) > 2) {
-          j++;
-        }
-        String word = code.substring(i, j);
-        boolean attribute = i > 0 && code.charAt(i - 1) == '.';
-        out.append(attribute ? word : switch (word) {
-          case "True" -> "true";
-          case "False" -> "false";
-          case "None" -> "none";
-          default -> word;
-        });
-        i = j;
-      } else {
-        out.append(c);
-        i++;
-      }
-    }
-    return out.toString();
   }
 }

@@ -12,7 +12,8 @@ import jinjava.javax.el.CompositeELResolver;
 /**
  * Renders Hugging Face chat templates (Python Jinja2 with transformers' environment: {@code trim_blocks},
  * {@code lstrip_blocks}, {@code raise_exception}, {@code strftime_now}, {@code tojson}, {@code {% generation %}})
- * with Jinjava. The template is translated once ({@link Jinja2Source}); Python's string, list and dict behaviour
+ * with Jinjava. The template is translated once ({@link Jinja2Source}, which also applies the whitespace rules);
+ * Python's string, list and dict behaviour
  * comes from {@link PythonResolver} and {@link TransformersGlobals}. Thread-safe.
  */
 public final class JinjaRenderer {
@@ -20,9 +21,30 @@ public final class JinjaRenderer {
 
   private final String translated;
 
-  /** Translates {@code source}; an unreadable literal fails here with {@link IllegalArgumentException}. */
+  /**
+   * Translates {@code source}.
+   *
+   * @throws TemplateFailure for what Jinja2 refuses at compile time: a filter or test it does not know, an unreadable
+   *     string literal
+   */
   public JinjaRenderer(String source) {
-    this.translated = Jinja2Source.translate(source);
+    Jinja2Source.Translation t;
+    try {
+      t = Jinja2Source.translate(source);
+    } catch (IllegalArgumentException e) {
+      throw new TemplateFailure(e.getMessage(), false);
+    }
+    for (String f : t.filters()) {
+      if (JINJAVA.getGlobalContext().getFilter(f) == null) {
+        throw new TemplateFailure("No filter named '" + f + "'", false);
+      }
+    }
+    for (String test : t.tests()) {
+      if (JINJAVA.getGlobalContext().getExpTest(test) == null) {
+        throw new TemplateFailure("No test named '" + test + "'", false);
+      }
+    }
+    this.translated = t.template();
   }
 
   /**
@@ -77,8 +99,6 @@ public final class JinjaRenderer {
     resolver.add(new PythonResolver());
     resolver.add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_WRITE);
     JinjavaConfig config = JinjavaConfig.newBuilder()
-        .withTrimBlocks(true)
-        .withLstripBlocks(true)
         .withElResolver(resolver)
         .withNestedInterpretationEnabled(false)
         .withLegacyOverrides(LegacyOverrides.newBuilder()

@@ -18,12 +18,16 @@ final class PythonResolver extends ELResolver {
 
   @Override
   public Object getValue(ELContext context, Object base, Object property) {
-    if ((base instanceof List<?> || base instanceof CharSequence) && property instanceof Number n
-        && (base instanceof CharSequence || n.longValue() < 0)) {
-      context.setPropertyResolved(true);
-      return PythonValues.index(base, n.longValue());
+    if (!(base instanceof List<?> || base instanceof CharSequence)) {
+      return null;
     }
-    return null;
+    Long index = property instanceof Integer || property instanceof Long ? Long.valueOf(((Number) property).longValue())
+        : property instanceof String p && p.matches("-?\\d{1,18}") ? Long.valueOf(p) : null;
+    if (index == null || base instanceof List<?> && index >= 0) {
+      return null;
+    }
+    context.setPropertyResolved(true);
+    return PythonValues.index(base, index);
   }
 
   @Override
