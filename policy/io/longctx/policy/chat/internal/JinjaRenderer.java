@@ -4,8 +4,11 @@ import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
-import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.tree.Node;
+import java.util.List;
 import java.util.Map;
 import jinjava.javax.el.CompositeELResolver;
 
@@ -14,12 +17,14 @@ import jinjava.javax.el.CompositeELResolver;
  * {@code lstrip_blocks}, {@code raise_exception}, {@code strftime_now}, {@code tojson}, {@code {% generation %}})
  * with Jinjava. The template is translated once ({@link Jinja2Source}, which also applies the whitespace rules);
  * Python's string, list and dict behaviour
- * comes from {@link PythonResolver} and {@link TransformersGlobals}. Thread-safe.
+ * comes from {@link PythonResolver} and {@link TransformersGlobals}. Thread-safe: each thread parses the translated
+ * template once and renders its tree with a fresh interpreter per call.
  */
 public final class JinjaRenderer {
   private static final Jinjava JINJAVA = newJinjava();
 
   private final String translated;
+  private final ThreadLocal<Node> trees = ThreadLocal.withInitial(this::parse);
 
   /**
    * Translates {@code source}.
@@ -45,6 +50,7 @@ public final class JinjaRenderer {
       }
     }
     this.translated = t.template();
+    trees.get();
   }
 
   /**
@@ -53,15 +59,44 @@ public final class JinjaRenderer {
    * @throws TemplateFailure when the template raises an exception or Jinjava reports an error
    */
   public String render(Map<String, ?> variables) {
-    RenderResult result;
+    JinjavaInterpreter interpreter = interpreter(variables);
+    JinjavaInterpreter.pushCurrent(interpreter);
     try {
-      result = JINJAVA.renderForResult(translated, variables);
+      String output = interpreter.render(trees.get());
+      failOnErrors(interpreter.getErrorsCopy());
+      return output;
     } catch (TransformersGlobals.RaisedException e) {
       throw new TemplateFailure(e.getMessage(), true);
+    } catch (TemplateFailure e) {
+      throw e;
     } catch (RuntimeException e) {
+      failOnErrors(interpreter.getErrorsCopy());
       throw new TemplateFailure(String.valueOf(e.getMessage()), false);
+    } finally {
+      JinjavaInterpreter.popCurrent();
     }
-    for (TemplateError error : result.getErrors()) {
+  }
+
+  private static JinjavaInterpreter interpreter(Map<String, ?> variables) {
+    Context context = new Context(JINJAVA.getGlobalContext(), variables, JINJAVA.getGlobalConfig().getDisabled());
+    return new JinjavaInterpreter(JINJAVA, context, JINJAVA.getGlobalConfig());
+  }
+
+  /** The template's tree, parsed once per thread (rendering reads it; parsing is most of a short render's time). */
+  private Node parse() {
+    JinjavaInterpreter interpreter = interpreter(Map.of());
+    JinjavaInterpreter.pushCurrent(interpreter);
+    try {
+      Node root = interpreter.parse(translated);
+      failOnErrors(interpreter.getErrorsCopy());
+      return root;
+    } finally {
+      JinjavaInterpreter.popCurrent();
+    }
+  }
+
+  private static void failOnErrors(List<TemplateError> errors) {
+    for (TemplateError error : errors) {
       if (error.getSeverity() != TemplateError.ErrorType.FATAL) {
         continue;
       }
@@ -72,7 +107,6 @@ public final class JinjaRenderer {
       }
       throw new TemplateFailure(describe(error), false);
     }
-    return result.getOutput();
   }
 
   private static String describe(TemplateError error) {
