@@ -92,12 +92,12 @@ final class CheckpointFiles {
     }
     JsonNode extra = config == null ? null : config.get("extra_special_tokens");
     if (extra != null && extra.isObject()) {
-      extra.fields().forEachRemaining(e -> {
+      for (Map.Entry<String, JsonNode> e : extra.properties()) {
         String value = token(e.getValue());
         if (value != null) {
           out.putIfAbsent(e.getKey(), value);
         }
-      });
+      }
     }
     return out;
   }

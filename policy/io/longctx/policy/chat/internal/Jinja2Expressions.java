@@ -48,11 +48,12 @@ final class Jinja2Expressions {
   private static final Pattern TEST = Pattern.compile("\\bis\\s+(?:not\\s+)?([A-Za-z_]\\w*)");
 
   /**
-   * Code inside one tag: literals re-escaped, Python constants renamed, slices rewritten. The names of the filters
-   * and tests it uses are added to {@code filters} and {@code tests} (Jinjava ignores unknown ones silently, Jinja2
-   * refuses the template).
+   * Code inside one tag: literals re-escaped, Python constants renamed, slices rewritten, keyword arguments grouped
+   * unless {@code groupKeywordArguments} is false (a macro's parameter list). The names of the filters and tests it
+   * uses are added to {@code filters} and {@code tests} (Jinjava ignores unknown ones silently, Jinja2 refuses the
+   * template).
    */
-  static String translate(String code, Set<String> filters, Set<String> tests) {
+  static String translate(String code, Set<String> filters, Set<String> tests, boolean groupKeywordArguments) {
     List<String> literals = new ArrayList<>();
     StringBuilder masked = new StringBuilder(code.length());
     int i = 0;
@@ -76,8 +77,8 @@ final class Jinja2Expressions {
     while (t.find()) {
       tests.add(t.group(1));
     }
-    String rewritten =
-        Slices.rewrite(parenthesizeNamedArguments(groupNegations(renameConstants(masked.toString()))));
+    String grouped = groupNegations(renameConstants(masked.toString()));
+    String rewritten = Slices.rewrite(groupKeywordArguments ? parenthesizeNamedArguments(grouped) : grouped);
     StringBuilder out = new StringBuilder(rewritten.length() + 16);
     for (int j = 0; j < rewritten.length(); j++) {
       char c = rewritten.charAt(j);

@@ -140,8 +140,9 @@ public final class Jinja2Source {
     String right = to < code.length() && code.charAt(to) == '-' ? "-" : "";
     String body = code.substring(from, to);
     String close = t.kind() == '{' ? "}}" : "%}";
-    return "{" + t.kind() + left + (isTag(t, "raw") || isTag(t, "endraw") ? body : Jinja2Expressions.translate(body, filters, tests))
-        + right + close;
+    boolean verbatim = isTag(t, "raw") || isTag(t, "endraw");
+    String translated = verbatim ? body : Jinja2Expressions.translate(body, filters, tests, !isMacro(t));
+    return "{" + t.kind() + left + translated + right + close;
   }
 
   private static String stripEnd(String s) {
@@ -183,6 +184,11 @@ public final class Jinja2Source {
       }
     }
     return s.length();
+  }
+
+  /** A macro definition: its parameter defaults are parsed by Jinjava's macro tag, not as call arguments. */
+  private static boolean isMacro(Tag t) {
+    return t.kind() == '%' && t.code().replace("-", " ").replace("+", " ").trim().startsWith("macro ");
   }
 
   private static boolean isTag(Tag t, String name) {

@@ -4,6 +4,7 @@ import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
+import com.hubspot.jinjava.interpret.AutoCloseableSupplier.AutoCloseableImpl;
 import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.TemplateError;
@@ -59,21 +60,21 @@ public final class JinjaRenderer {
    * @throws TemplateFailure when the template raises an exception or Jinjava reports an error
    */
   public String render(Map<String, ?> variables) {
-    JinjavaInterpreter interpreter = interpreter(variables);
-    JinjavaInterpreter.pushCurrent(interpreter);
-    try {
-      String output = interpreter.render(trees.get());
-      failOnErrors(interpreter.getErrorsCopy());
-      return output;
-    } catch (TransformersGlobals.RaisedException e) {
-      throw new TemplateFailure(e.getMessage(), true);
-    } catch (TemplateFailure e) {
-      throw e;
-    } catch (RuntimeException e) {
-      failOnErrors(interpreter.getErrorsCopy());
-      throw new TemplateFailure(String.valueOf(e.getMessage()), false);
-    } finally {
-      JinjavaInterpreter.popCurrent();
+    try (AutoCloseableImpl<JinjavaInterpreter> current =
+        JinjavaInterpreter.closeablePushCurrent(interpreter(variables)).get()) {
+      JinjavaInterpreter interpreter = current.value();
+      try {
+        String output = interpreter.render(trees.get());
+        failOnErrors(interpreter.getErrorsCopy());
+        return output;
+      } catch (TransformersGlobals.RaisedException e) {
+        throw new TemplateFailure(e.getMessage(), true);
+      } catch (TemplateFailure e) {
+        throw e;
+      } catch (RuntimeException e) {
+        failOnErrors(interpreter.getErrorsCopy());
+        throw new TemplateFailure(String.valueOf(e.getMessage()), false);
+      }
     }
   }
 
@@ -84,14 +85,11 @@ public final class JinjaRenderer {
 
   /** The template's tree, parsed once per thread (rendering reads it; parsing is most of a short render's time). */
   private Node parse() {
-    JinjavaInterpreter interpreter = interpreter(Map.of());
-    JinjavaInterpreter.pushCurrent(interpreter);
-    try {
-      Node root = interpreter.parse(translated);
-      failOnErrors(interpreter.getErrorsCopy());
+    try (AutoCloseableImpl<JinjavaInterpreter> current =
+        JinjavaInterpreter.closeablePushCurrent(interpreter(Map.of())).get()) {
+      Node root = current.value().parse(translated);
+      failOnErrors(current.value().getErrorsCopy());
       return root;
-    } finally {
-      JinjavaInterpreter.popCurrent();
     }
   }
 
@@ -136,6 +134,7 @@ public final class JinjaRenderer {
         .withElResolver(resolver)
         .withNestedInterpretationEnabled(false)
         .withLegacyOverrides(LegacyOverrides.newBuilder()
+            .withUsePyishObjectMapper(true)
             .withEvaluateMapKeys(true)
             .withIterateOverMapKeys(true)
             .withUseNaturalOperatorPrecedence(true)

@@ -2,7 +2,6 @@ package io.longctx.policy.chat.internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Python's {@code str} methods as chat templates call them ({@code content.split('</think>')[-1].lstrip('\n')}),
@@ -199,7 +198,7 @@ final class PythonStrings {
     return String.join(sep, parts);
   }
 
-  /** {@code str.format} with positional {@code {}} / {@code {0}} fields and {@code {{ }}} escapes only. */
+  /** {@code str.format} with positional fields ({@code {}}, {@code {0}}) and {@code {{ }}} escapes. */
   private static String format(String s, Object[] args) {
     StringBuilder sb = new StringBuilder();
     int auto = 0;
@@ -211,10 +210,7 @@ final class PythonStrings {
       } else if (c == '{') {
         int end = s.indexOf('}', i);
         String field = s.substring(i + 1, end);
-        Object value = field.isEmpty() ? args[auto++]
-            : args[0] instanceof Map<?, ?> m && !field.chars().allMatch(Character::isDigit) ? m.get(field)
-            : args[Integer.parseInt(field)];
-        sb.append(PythonValues.str(value));
+        sb.append(PythonValues.str(args[field.isEmpty() ? auto++ : Integer.parseInt(field)]));
         i = end;
       } else {
         sb.append(c);

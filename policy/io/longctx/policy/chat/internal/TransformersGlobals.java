@@ -47,7 +47,7 @@ final class TransformersGlobals {
   }
 
   static List<Filter> filters() {
-    return List.of(new ToJson(), new Trim(), new Items());
+    return List.of(new ToJson(), new Trim(), new Items(), new Extreme("max", 1), new Extreme("min", -1));
   }
 
   static List<ExpTest> tests() {
@@ -107,6 +107,53 @@ final class TransformersGlobals {
     @Override
     public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
       return var instanceof Map<?, ?> m ? new ArrayList<>(m.entrySet()) : List.of();
+    }
+  }
+
+  /** Jinja2's {@code max} and {@code min} ({@code attribute=}, {@code case_sensitive=}), which Jinjava lacks. */
+  private static final class Extreme implements Filter {
+    private final String name;
+    private final int sign;
+
+    Extreme(String name, int sign) {
+      this.name = name;
+      this.sign = sign;
+    }
+
+    @Override
+    public String getName() {
+      return name;
+    }
+
+    @Override
+    public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+      return filter(var, interpreter, new Object[0], Map.of());
+    }
+
+    @Override
+    public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+      Object attribute = kwargs.get("attribute");
+      boolean caseSensitive = Boolean.TRUE.equals(kwargs.get("case_sensitive"));
+      Object best = null;
+      Object bestKey = null;
+      for (Object item : PythonValues.iterate(var)) {
+        Object key = attribute != null && item instanceof Map<?, ?> m ? m.get(attribute.toString()) : item;
+        if (key instanceof String k && !caseSensitive) {
+          key = k.toLowerCase(java.util.Locale.ROOT);
+        }
+        if (best == null || sign * compare(key, bestKey) > 0) {
+          best = item;
+          bestKey = key;
+        }
+      }
+      return best;
+    }
+
+    private static int compare(Object a, Object b) {
+      if (a instanceof Number x && b instanceof Number y) {
+        return Double.compare(x.doubleValue(), y.doubleValue());
+      }
+      return String.valueOf(a).compareTo(String.valueOf(b));
     }
   }
 
