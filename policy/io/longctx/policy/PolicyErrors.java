@@ -14,7 +14,7 @@ public final class PolicyErrors {
 
   public static PolicyException missingConfigKey(Path file, String key) {
     return new PolicyException(
-        "Cannot load model config " + file + ": '" + key + "' is missing. Is this a Hugging Face Qwen2 config.json?");
+        "Cannot load model config " + file + ": '" + key + "' is missing. Is this a Hugging Face Qwen2/Qwen3 config.json?");
   }
 
   public static PolicyException badConfigValue(Path file, String key, String why) {
@@ -24,7 +24,16 @@ public final class PolicyErrors {
   public static PolicyException unsupportedArchitecture(Path file, String found) {
     return new PolicyException(
         "Cannot load model config " + file + ": unsupported architecture/model_type " + found
-            + "; only Qwen2ForCausalLM (model_type qwen2) checkpoints are supported.");
+            + "; only Qwen2ForCausalLM (model_type qwen2) and Qwen3ForCausalLM (model_type qwen3) checkpoints are"
+            + " supported.");
+  }
+
+  public static PolicyException mixtureOfExperts(Path file, String architecture, int experts) {
+    return new PolicyException(
+        "Cannot load model config " + file + ": " + architecture + " is a mixture-of-experts model"
+            + (experts > 0 ? " (" + experts + " experts)" : "") + "; only the dense Qwen2ForCausalLM and"
+            + " Qwen3ForCausalLM architectures are supported. Use a dense checkpoint (e.g. Qwen3-8B instead of"
+            + " Qwen3-30B-A3B).");
   }
 
   public static PolicyException unreadable(Path file, Exception cause) {

@@ -66,10 +66,7 @@ final class Checkpoints {
       } else if (eos.canConvertToInt()) {
         ids.add(eos.asInt());
       }
-      return new Qwen2Config(
-          config.hiddenSize(), config.numHiddenLayers(), config.numAttentionHeads(), config.numKeyValueHeads(),
-          config.headDim(), config.intermediateSize(), config.vocabSize(), config.rmsNormEps(),
-          config.tieWordEmbeddings(), config.maxPositionEmbeddings(), config.ropeTheta(), config.ropeScaling(), ids);
+      return config.withEosTokenIds(ids);
     } catch (IOException e) {
       throw PolicyErrors.unreadable(gen, e);
     }

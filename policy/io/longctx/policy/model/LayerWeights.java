@@ -3,7 +3,10 @@ package io.longctx.policy.model;
 import ai.djl.ndarray.NDArray;
 import java.util.Map;
 
-/** One decoder layer's parameters, looked up once so the forward pass does no map lookups. */
+/**
+ * One decoder layer's parameters, looked up once so the forward pass does no map lookups. Biases and the q/k norms
+ * are {@code null} where the family has none.
+ */
 record LayerWeights(
     NDArray inputNorm,
     NDArray qW,
@@ -13,6 +16,9 @@ record LayerWeights(
     NDArray vW,
     NDArray vB,
     NDArray oW,
+    NDArray oB,
+    NDArray qNorm,
+    NDArray kNorm,
     NDArray postNorm,
     NDArray gateW,
     NDArray upW,
@@ -29,6 +35,9 @@ record LayerWeights(
         p.get(l + "self_attn.v_proj.weight"),
         p.get(l + "self_attn.v_proj.bias"),
         p.get(l + "self_attn.o_proj.weight"),
+        p.get(l + "self_attn.o_proj.bias"),
+        p.get(l + "self_attn.q_norm.weight"),
+        p.get(l + "self_attn.k_norm.weight"),
         p.get(l + "post_attention_layernorm.weight"),
         p.get(l + "mlp.gate_proj.weight"),
         p.get(l + "mlp.up_proj.weight"),

@@ -3,7 +3,7 @@ package io.longctx.policy.model;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Hugging Face tensor names of Qwen2ForCausalLM, in checkpoint order. */
+/** Hugging Face tensor names of Qwen2ForCausalLM and Qwen3ForCausalLM, in checkpoint order. */
 public final class ParameterNames {
   public static final String EMBED = "model.embed_tokens.weight";
   public static final String NORM = "model.norm.weight";
@@ -16,27 +16,36 @@ public final class ParameterNames {
     return "model.layers." + i + ".";
   }
 
-  /** Per-layer suffixes, in order. */
-  static final List<String> LAYER_SUFFIXES = List.of(
-      "input_layernorm.weight",
-      "self_attn.q_proj.weight",
-      "self_attn.q_proj.bias",
-      "self_attn.k_proj.weight",
-      "self_attn.k_proj.bias",
-      "self_attn.v_proj.weight",
-      "self_attn.v_proj.bias",
-      "self_attn.o_proj.weight",
-      "post_attention_layernorm.weight",
-      "mlp.gate_proj.weight",
-      "mlp.up_proj.weight",
-      "mlp.down_proj.weight");
+  /** Per-layer suffixes, in order: the projections' biases and the q/k norms only where the config has them. */
+  static List<String> layerSuffixes(Qwen2Config c) {
+    List<String> s = new ArrayList<>();
+    s.add("input_layernorm.weight");
+    for (String p : List.of("q", "k", "v")) {
+      s.add("self_attn." + p + "_proj.weight");
+      if (c.qkvBias()) {
+        s.add("self_attn." + p + "_proj.bias");
+      }
+    }
+    s.add("self_attn.o_proj.weight");
+    if (c.outputBias()) {
+      s.add("self_attn.o_proj.bias");
+    }
+    if (c.family().qkNorm()) {
+      s.add("self_attn.q_norm.weight");
+      s.add("self_attn.k_norm.weight");
+    }
+    s.addAll(List.of("post_attention_layernorm.weight", "mlp.gate_proj.weight", "mlp.up_proj.weight",
+        "mlp.down_proj.weight"));
+    return s;
+  }
 
   /** All parameter names of a model with this config, in order. */
   public static List<String> all(Qwen2Config c) {
     List<String> names = new ArrayList<>();
     names.add(EMBED);
+    List<String> suffixes = layerSuffixes(c);
     for (int i = 0; i < c.numHiddenLayers(); i++) {
-      for (String s : LAYER_SUFFIXES) {
+      for (String s : suffixes) {
         names.add(layer(i) + s);
       }
     }
@@ -67,9 +76,11 @@ public final class ParameterNames {
       case "self_attn.k_proj.weight", "self_attn.v_proj.weight" -> new long[] {kv, h};
       case "self_attn.k_proj.bias", "self_attn.v_proj.bias" -> new long[] {kv};
       case "self_attn.o_proj.weight" -> new long[] {h, q};
+      case "self_attn.o_proj.bias" -> new long[] {h};
+      case "self_attn.q_norm.weight", "self_attn.k_norm.weight" -> new long[] {c.headDim()};
       case "mlp.gate_proj.weight", "mlp.up_proj.weight" -> new long[] {ff, h};
       case "mlp.down_proj.weight" -> new long[] {h, ff};
-      default -> throw new IllegalArgumentException("not a Qwen2 parameter: " + name);
+      default -> throw new IllegalArgumentException("not a Qwen2/Qwen3 parameter: " + name);
     };
   }
 }

@@ -12,15 +12,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * The shape of a Qwen2ForCausalLM model, read from and written to a Hugging Face {@code config.json}. Accepts
- * both the top-level {@code rope_theta} of published checkpoints and transformers 5's
+ * The shape of a dense Qwen2ForCausalLM or Qwen3ForCausalLM model, read from and written to a Hugging Face
+ * {@code config.json}. Accepts both the top-level {@code rope_theta} of published checkpoints and transformers 5's
  * {@code rope_parameters.rope_theta}; YaRN scaling from {@code rope_scaling} or {@code rope_parameters}.
+ * Mixture-of-experts variants, sliding-window attention and other architectures are rejected with a message
+ * naming the file and the key.
  *
- * @param headDim per-head dimension ({@code head_dim}, else hidden_size / num_attention_heads)
+ * @param headDim per-head dimension ({@code head_dim}; when absent hidden_size / num_attention_heads for Qwen2 and
+ *     128 for Qwen3, as transformers defaults)
  * @param ropeScaling YaRN scaling, or {@code null} for plain RoPE
  * @param eosTokenIds end token ids from {@code eos_token_id} (may be empty)
+ * @param family the architecture: decides the q/k norms and which projections carry biases
+ * @param attentionBias whether the attention projections carry biases: always for Qwen2 (q/k/v), Qwen3's
+ *     {@code attention_bias} (q/k/v and o)
  */
 public record Qwen2Config(
     int hiddenSize,
@@ -35,12 +42,54 @@ public record Qwen2Config(
     int maxPositionEmbeddings,
     double ropeTheta,
     RopeScaling ropeScaling,
-    List<Integer> eosTokenIds) {
+    List<Integer> eosTokenIds,
+    ModelFamily family,
+    boolean attentionBias) {
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** transformers' Qwen3Config default when config.json has no head_dim. */
+  private static final int QWEN3_DEFAULT_HEAD_DIM = 128;
 
   public Qwen2Config {
     eosTokenIds = List.copyOf(eosTokenIds);
+    Objects.requireNonNull(family, "family");
+    if (family == ModelFamily.QWEN2 && !attentionBias) {
+      throw new IllegalArgumentException("Qwen2 always has q/k/v biases (attentionBias must be true)");
+    }
+  }
+
+  /** A Qwen2 config (q/k/v biases, no q/k norms). */
+  public Qwen2Config(
+      int hiddenSize, int numHiddenLayers, int numAttentionHeads, int numKeyValueHeads, int headDim,
+      int intermediateSize, int vocabSize, double rmsNormEps, boolean tieWordEmbeddings, int maxPositionEmbeddings,
+      double ropeTheta, RopeScaling ropeScaling, List<Integer> eosTokenIds) {
+    this(hiddenSize, numHiddenLayers, numAttentionHeads, numKeyValueHeads, headDim, intermediateSize, vocabSize,
+        rmsNormEps, tieWordEmbeddings, maxPositionEmbeddings, ropeTheta, ropeScaling, eosTokenIds, ModelFamily.QWEN2,
+        true);
+  }
+
+  /** The same shape as another family ({@code attentionBias} as {@link #attentionBias()} describes). */
+  public Qwen2Config withFamily(ModelFamily newFamily, boolean newAttentionBias) {
+    return new Qwen2Config(hiddenSize, numHiddenLayers, numAttentionHeads, numKeyValueHeads, headDim,
+        intermediateSize, vocabSize, rmsNormEps, tieWordEmbeddings, maxPositionEmbeddings, ropeTheta, ropeScaling,
+        eosTokenIds, newFamily, newAttentionBias);
+  }
+
+  /** The same config with other end token ids. */
+  public Qwen2Config withEosTokenIds(List<Integer> ids) {
+    return new Qwen2Config(hiddenSize, numHiddenLayers, numAttentionHeads, numKeyValueHeads, headDim,
+        intermediateSize, vocabSize, rmsNormEps, tieWordEmbeddings, maxPositionEmbeddings, ropeTheta, ropeScaling,
+        ids, family, attentionBias);
+  }
+
+  /** Whether q/k/v projections carry biases. */
+  public boolean qkvBias() {
+    return attentionBias;
+  }
+
+  /** Whether o_proj carries a bias (Qwen3 with {@code attention_bias}). */
+  public boolean outputBias() {
+    return attentionBias && family == ModelFamily.QWEN3;
   }
 
   /** The built-in small model: tied embeddings, RMSNorm eps 1e-6, the shape from the config section. */
@@ -72,9 +121,15 @@ public record Qwen2Config(
 
   /** Parses a config.json tree; {@code source} is only used in error messages. */
   public static Qwen2Config parse(JsonNode root, Path source) {
-    checkArchitecture(root, source);
+    ModelFamily family = family(root, source);
     if (root.path("use_sliding_window").asBoolean(false)) {
       throw PolicyErrors.badConfigValue(source, "use_sliding_window", "is true; sliding-window attention is not supported");
+    }
+    for (JsonNode t : root.path("layer_types")) {
+      if (!t.asText().equals("full_attention")) {
+        throw PolicyErrors.badConfigValue(source, "layer_types",
+            "contains '" + t.asText() + "'; only full_attention layers are supported");
+      }
     }
     String act = root.path("hidden_act").asText("silu");
     if (!act.equals("silu")) {
@@ -86,7 +141,8 @@ public record Qwen2Config(
     if (heads % kvHeads != 0) {
       throw PolicyErrors.badConfigValue(source, "num_key_value_heads", "(" + kvHeads + ") must divide num_attention_heads (" + heads + ")");
     }
-    int headDim = root.hasNonNull("head_dim") ? positiveInt(root, "head_dim", source) : hidden / heads;
+    int headDim = root.hasNonNull("head_dim") ? positiveInt(root, "head_dim", source)
+        : family == ModelFamily.QWEN3 ? QWEN3_DEFAULT_HEAD_DIM : hidden / heads;
     if (headDim % 2 != 0) {
       throw PolicyErrors.badConfigValue(source, "head_dim", "(" + headDim + ") must be even for rotary embeddings");
     }
@@ -108,18 +164,32 @@ public record Qwen2Config(
         maxPos,
         theta,
         parseScaling(root, source, maxPos),
-        intList(root.path("eos_token_id")));
+        intList(root.path("eos_token_id")),
+        family,
+        family == ModelFamily.QWEN2 || root.path("attention_bias").asBoolean(false));
   }
 
-  private static void checkArchitecture(JsonNode root, Path source) {
+  /** The family both {@code architectures} and {@code model_type} name (either may be absent, not both). */
+  private static ModelFamily family(JsonNode root, Path source) {
     String modelType = root.path("model_type").asText(null);
     List<String> archs = new ArrayList<>();
     root.path("architectures").forEach(a -> archs.add(a.asText()));
-    boolean archOk = archs.isEmpty() || archs.contains("Qwen2ForCausalLM");
-    boolean typeOk = modelType == null || modelType.equals("qwen2");
-    if (!archOk || !typeOk || (modelType == null && archs.isEmpty())) {
-      throw PolicyErrors.unsupportedArchitecture(source, "architectures=" + archs + ", model_type=" + modelType);
+    String found = "architectures=" + archs + ", model_type=" + modelType;
+    int experts = Math.max(root.path("num_experts").asInt(0), root.path("n_routed_experts").asInt(0));
+    String moe = archs.stream().filter(a -> a.contains("Moe")).findFirst()
+        .orElse(modelType != null && modelType.contains("moe") ? modelType : experts > 0 ? found : null);
+    if (moe != null) {
+      throw PolicyErrors.mixtureOfExperts(source, moe, experts);
     }
+    ModelFamily byType = modelType == null ? null : ModelFamily.byModelType(modelType);
+    ModelFamily byArch = archs.stream().map(ModelFamily::byArchitecture).filter(Objects::nonNull)
+        .findFirst().orElse(null);
+    boolean consistent = (modelType == null || byType != null) && (archs.isEmpty() || byArch != null)
+        && (byType == null || byArch == null || byType == byArch);
+    if (!consistent || (byType == null && byArch == null)) {
+      throw PolicyErrors.unsupportedArchitecture(source, found);
+    }
+    return byType != null ? byType : byArch;
   }
 
   private static RopeScaling parseScaling(JsonNode root, Path source, int maxPos) {
@@ -187,8 +257,8 @@ public record Qwen2Config(
   /** The config as a Hugging Face {@code config.json} tree (legacy top-level rope_theta, read by every version). */
   public ObjectNode toJson() {
     ObjectNode o = JSON.createObjectNode();
-    o.putArray("architectures").add("Qwen2ForCausalLM");
-    o.put("model_type", "qwen2");
+    o.putArray("architectures").add(family.architecture());
+    o.put("model_type", family.modelType());
     o.put("hidden_act", "silu");
     o.put("hidden_size", hiddenSize);
     o.put("num_hidden_layers", numHiddenLayers);
@@ -227,6 +297,9 @@ public record Qwen2Config(
     } else if (!eosTokenIds.isEmpty()) {
       ArrayNode a = o.putArray("eos_token_id");
       eosTokenIds.forEach(a::add);
+    }
+    if (family == ModelFamily.QWEN3) {
+      o.put("attention_bias", attentionBias);
     }
     o.put("attention_dropout", 0.0);
     o.put("use_sliding_window", false);

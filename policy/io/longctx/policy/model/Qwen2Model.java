@@ -16,8 +16,9 @@ import java.util.Collections;
 import java.util.Map;
 
 /**
- * Qwen2ForCausalLM in DJL NDArray ops: token embedding, RMSNorm, rotary embeddings with explicit position ids,
- * grouped-query attention with q/k/v biases (chunked over queries), SwiGLU MLP, tied or untied LM head.
+ * Qwen2ForCausalLM and Qwen3ForCausalLM (dense) in DJL NDArray ops: token embedding, RMSNorm, rotary embeddings with
+ * explicit position ids, grouped-query attention (chunked over queries; q/k/v biases for Qwen2, per-head q/k RMSNorm
+ * before the rotation for Qwen3; {@link ModelFamily}), SwiGLU MLP, tied or untied LM head.
  * Everything is differentiable through PyTorch autograd: call it inside a {@code GradientCollector} after
  * {@code setRequiresGradient(true)} on {@link #parameters()} to train.
  *
@@ -255,6 +256,10 @@ public final class Qwen2Model implements AutoCloseable {
     NDArray q = Linear.linear(h, w.qW(), w.qB()).singletonOrThrow().reshape(batch, length, heads, headDim);
     NDArray k = Linear.linear(h, w.kW(), w.kB()).singletonOrThrow().reshape(batch, length, kvHeads, headDim);
     NDArray v = Linear.linear(h, w.vW(), w.vB()).singletonOrThrow().reshape(batch, length, kvHeads, headDim);
+    if (w.qNorm() != null) { // Qwen3: per-head RMSNorm of q and k before the rotation
+      q = rmsNorm(q, w.qNorm());
+      k = rmsNorm(k, w.kNorm());
+    }
     q = rope.apply(q, cosSin.get(0), cosSin.get(1)).transpose(0, 2, 1, 3);
     k = rope.apply(k, cosSin.get(0), cosSin.get(1)).transpose(0, 2, 1, 3);
     v = v.transpose(0, 2, 1, 3);
@@ -266,7 +271,7 @@ public final class Qwen2Model implements AutoCloseable {
     NDArray attn = Attention.attend(q, k, v, padBias, past, attentionChunk, fusedAttention)
         .transpose(0, 2, 1, 3)
         .reshape(batch, length, (long) heads * headDim);
-    x = x.add(Linear.linear(attn, w.oW()).singletonOrThrow());
+    x = x.add(Linear.linear(attn, w.oW(), w.oB()).singletonOrThrow());
     h = rmsNorm(x, w.postNorm());
     NDArray gate = Linear.linear(h, w.gateW()).singletonOrThrow();
     NDArray up = Linear.linear(h, w.upW()).singletonOrThrow();

@@ -30,24 +30,35 @@ class GenerateCommandTest {
     return l.stream().mapToInt(Integer::intValue).toArray();
   }
 
-  @Test
-  void greedyOutputIdsMatchReference() throws Exception {
-    int[] prompt;
-    int[] expected;
-    try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
-      prompt = Golden.tensor("greedy_prompt", m).toIntArray();
-      expected = Golden.tensor("greedy_output", m).toIntArray();
-    }
+  /** {@code generate --greedy} on {@code prompt}: the JSON line. */
+  private static JsonNode greedy(Path model, int[] prompt, int newTokens) throws Exception {
     String ids = IntStream.of(prompt).mapToObj(Integer::toString).collect(Collectors.joining(","));
-    CliRun r = run("generate", "--model", Golden.modelDir().toString(), "--input-ids", ids, "--max-new-tokens", "24",
-        "--greedy");
+    CliRun r = run("generate", "--model", model.toString(), "--input-ids", ids, "--max-new-tokens",
+        Integer.toString(newTokens), "--greedy");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out().strip().lines().count()).isEqualTo(1);
-    JsonNode line = JSON.readTree(r.out());
-    assertThat(ints(line.get("output_ids"))).containsExactly(expected);
+    return JSON.readTree(r.out());
+  }
+
+  @Test
+  void greedyOutputIdsMatchReference() throws Exception {
+    JsonNode line;
+    try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+      line = greedy(Golden.modelDir(), Golden.tensor("greedy_prompt", m).toIntArray(), 24);
+      assertThat(ints(line.get("output_ids"))).containsExactly(Golden.tensor("greedy_output", m).toIntArray());
+    }
     assertThat(line.get("logprobs").size()).isEqualTo(24);
     assertThat(line.get("finish_reason").asText()).isEqualTo("length");
     assertThat(line.has("text")).isFalse();
+  }
+
+  @Test
+  void qwen3CheckpointGreedyOutputIdsMatchReference() throws Exception {
+    Golden.Fixture g = Golden.qwen3("qwen3-tiny-untied-yarn"); // bfloat16 weights, untied head, YaRN
+    try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+      JsonNode line = greedy(g.modelDir(), g.tensor("greedy_prompt_0", m).toIntArray(), 16);
+      assertThat(ints(line.get("output_ids"))).containsExactly(g.tensor("greedy_output_0", m).toIntArray());
+    }
   }
 
   @Test

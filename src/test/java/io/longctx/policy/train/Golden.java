@@ -90,6 +90,34 @@ final class Golden {
     return m;
   }
 
+  /**
+   * The group of a {@code grpo_*} golden as rollouts: prompt, the response up to its (prefix) mask, its old
+   * log-probs and advantage.
+   */
+  static java.util.List<Rollout> rollouts(Map<String, Tensor> g, int promptLength, int responseLength) {
+    int[] seq = g.get("grpo_sequences").i32();
+    float[] mask = g.get("grpo_response_mask").f32();
+    float[] old = g.get("grpo_old_logprobs").f32();
+    float[] adv = g.get("grpo_advantages").f32();
+    int width = promptLength + responseLength;
+    java.util.List<Rollout> out = new java.util.ArrayList<>();
+    for (int b = 0; b < adv.length; b++) {
+      int n = 0;
+      while (n < responseLength && mask[b * responseLength + n] > 0) {
+        n++;
+      }
+      for (int j = n; j < responseLength; j++) {
+        if (mask[b * responseLength + j] != 0) {
+          throw new AssertionError("the response mask of row " + b + " is not a prefix");
+        }
+      }
+      out.add(Rollout.of(java.util.Arrays.copyOfRange(seq, b * width, b * width + promptLength),
+          java.util.Arrays.copyOfRange(seq, b * width + promptLength, b * width + promptLength + n),
+          java.util.Arrays.copyOfRange(old, b * responseLength, b * responseLength + n), adv[b]));
+    }
+    return out;
+  }
+
   static double relErr(double actual, double expected) {
     return Math.abs(actual - expected) / Math.max(1e-12, Math.abs(expected));
   }

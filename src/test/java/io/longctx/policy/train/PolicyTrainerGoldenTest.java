@@ -9,8 +9,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.longctx.policy.model.Qwen2Model;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,26 +24,7 @@ class PolicyTrainerGoldenTest {
   private static final int RESPONSE = 12;
 
   static List<Rollout> goldenRollouts() {
-    int[] seq = G.get("grpo_sequences").i32();
-    float[] mask = G.get("grpo_response_mask").f32();
-    float[] old = G.get("grpo_old_logprobs").f32();
-    float[] adv = G.get("grpo_advantages").f32();
-    int width = PROMPT + RESPONSE;
-    List<Rollout> out = new ArrayList<>();
-    for (int b = 0; b < 4; b++) {
-      int n = 0;
-      while (n < RESPONSE && mask[b * RESPONSE + n] > 0) {
-        n++;
-      }
-      for (int j = n; j < RESPONSE; j++) {
-        assertThat(mask[b * RESPONSE + j]).as("the response mask is a prefix").isZero();
-      }
-      int[] prompt = Arrays.copyOfRange(seq, b * width, b * width + PROMPT);
-      int[] response = Arrays.copyOfRange(seq, b * width + PROMPT, b * width + PROMPT + n);
-      float[] o = Arrays.copyOfRange(old, b * RESPONSE, b * RESPONSE + n);
-      out.add(Rollout.of(prompt, response, o, adv[b]));
-    }
-    return out;
+    return Golden.rollouts(G, PROMPT, RESPONSE);
   }
 
   @Test
