@@ -73,7 +73,8 @@ public final class GenerateCommand extends ConfiguredCommand {
   String chatTemplate;
 
   @Option(names = "--enable-thinking", paramLabel = "BOOL", arity = "1",
-      description = "For --chat: the enable_thinking variable of the checkpoint's template (Qwen3: false = no thinking).")
+      description = "For --chat: the enable_thinking variable of the checkpoint's template"
+          + " (Qwen3: false = no thinking).")
   Boolean enableThinking;
 
   @Option(names = "--print-prompt",

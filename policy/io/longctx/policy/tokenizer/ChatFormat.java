@@ -24,6 +24,6 @@ public interface ChatFormat extends Serializable {
     return render(List.of(new ChatTemplate.Message("system", system), new ChatTemplate.Message("user", user)));
   }
 
-  /** A short stable name for logs, reports and cache keys: {@code plain}, {@code chatml}, {@code r1}, or the checkpoint's. */
+  /** A stable name for logs, reports and cache keys: {@code plain}, {@code chatml}, {@code r1}, the checkpoint's. */
   String label();
 }

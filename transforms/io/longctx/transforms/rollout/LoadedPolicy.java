@@ -29,7 +29,8 @@ final class LoadedPolicy implements AutoCloseable {
   static LoadedPolicy forSpec(RolloutSpec spec) {
     Devices.setCpuThreads(spec.cpuThreads() > 0 ? spec.cpuThreads() : 1);
     Device device = Devices.resolve(TaskDevices.forTask(spec.device()));
-    String key = spec.checkpointDir() + "@" + device + "#" + spec.tokenizer().value() + "#" + spec.chatTemplate().label();
+    String key =
+        spec.checkpointDir() + "@" + device + "#" + spec.tokenizer().value() + "#" + spec.chatTemplate().label();
     return CACHE.get(key, k -> new LoadedPolicy(
         Qwen2Model.load(Path.of(spec.checkpointDir()), device),
         spec.tokenizer().open(),

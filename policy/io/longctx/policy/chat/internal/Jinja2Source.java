@@ -106,7 +106,8 @@ public final class Jinja2Source {
         before = stripEnd(before);
       } else if (t.block() && t.left() != '-' && t.left() != '+') {
         int lineStart = before.lastIndexOf('\n') + 1;
-        if ((lineStart > 0 || lineStarting) && before.substring(lineStart).chars().allMatch(c -> c == ' ' || c == '\t')) {
+        boolean blank = before.substring(lineStart).chars().allMatch(c -> c == ' ' || c == '\t');
+        if ((lineStart > 0 || lineStarting) && blank) {
           before = before.substring(0, lineStart);
         }
       }

@@ -2,6 +2,7 @@ package io.longctx.policy.chat.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Python's {@code str} methods as chat templates call them ({@code content.split('</think>')[-1].lstrip('\n')}),
@@ -30,11 +31,11 @@ final class PythonStrings {
       case "split" -> split(s, arg(args, 0), maxsplit(args));
       case "rsplit" -> rsplit(s, arg(args, 0), maxsplit(args));
       case "splitlines" -> splitlines(s);
-      case "upper" -> s.toUpperCase(java.util.Locale.ROOT);
-      case "lower" -> s.toLowerCase(java.util.Locale.ROOT);
+      case "upper" -> s.toUpperCase(Locale.ROOT);
+      case "lower" -> s.toLowerCase(Locale.ROOT);
       case "title" -> title(s);
       case "capitalize" -> s.isEmpty() ? s
-          : s.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + s.substring(1).toLowerCase(java.util.Locale.ROOT);
+          : s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1).toLowerCase(Locale.ROOT);
       case "replace" -> replace(s, str(args[0]), str(args[1]), args.length > 2 ? toInt(args[2]) : -1);
       case "find" -> s.indexOf(str(args[0]));
       case "rfind" -> s.lastIndexOf(str(args[0]));
@@ -47,8 +48,8 @@ final class PythonStrings {
       case "isdigit" -> !s.isEmpty() && s.chars().allMatch(Character::isDigit);
       case "isalpha" -> !s.isEmpty() && s.chars().allMatch(Character::isLetter);
       case "isalnum" -> !s.isEmpty() && s.chars().allMatch(Character::isLetterOrDigit);
-      case "isupper" -> !s.equals(s.toLowerCase(java.util.Locale.ROOT)) && s.equals(s.toUpperCase(java.util.Locale.ROOT));
-      case "islower" -> !s.equals(s.toUpperCase(java.util.Locale.ROOT)) && s.equals(s.toLowerCase(java.util.Locale.ROOT));
+      case "isupper" -> !s.equals(s.toLowerCase(Locale.ROOT)) && s.equals(s.toUpperCase(Locale.ROOT));
+      case "islower" -> !s.equals(s.toUpperCase(Locale.ROOT)) && s.equals(s.toLowerCase(Locale.ROOT));
       case "format" -> format(s, args);
       default -> throw new IllegalArgumentException("str has no method '" + method + "'");
     };

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.longctx.policy.model.Golden;
+import io.longctx.policy.tokenizer.ChatTemplate;
+import io.longctx.policy.tokenizer.Tokenizer;
+import io.longctx.policy.tokenizer.TokenizerSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,7 +94,7 @@ class GenerateCommandTest {
     assertThat(line.has("text")).isTrue();
   }
 
-  /** transformers' rendering of {@code case} with the qwen3 fixture's template ({@code chat-templates/goldens.json}). */
+  /** transformers' rendering of {@code case} with the qwen3 fixture ({@code chat-templates/goldens.json}). */
   private static String qwen3Golden(String caseName) throws Exception {
     try (var in = GenerateCommandTest.class.getResourceAsStream("/chat-templates/goldens.json")) {
       for (JsonNode c : JSON.readTree(in).get("cases")) {
@@ -107,10 +110,14 @@ class GenerateCommandTest {
   private Path chatModel(String templateFixture) throws Exception {
     Path model = dir.resolve(templateFixture);
     Files.createDirectories(model);
-    Files.copy(Path.of(getClass().getResource("/tokenizer/wordlevel-tokenizer.json").toURI()), model.resolve("tokenizer.json"));
-    Files.copy(Path.of(getClass().getResource("/chat-templates/" + templateFixture + "/tokenizer_config.json").toURI()),
+    Files.copy(resource("/tokenizer/wordlevel-tokenizer.json"), model.resolve("tokenizer.json"));
+    Files.copy(resource("/chat-templates/" + templateFixture + "/tokenizer_config.json"),
         model.resolve("tokenizer_config.json"));
     return model;
+  }
+
+  private Path resource(String name) throws Exception {
+    return Path.of(getClass().getResource(name).toURI());
   }
 
   private static JsonNode promptLine(CliRun r) throws Exception {
@@ -125,9 +132,10 @@ class GenerateCommandTest {
   void printPromptRendersTheCheckpointsOwnTemplate() throws Exception {
     Path model = chatModel("qwen3");
     int[] ids;
-    JsonNode line = promptLine(run("generate", "--model", model.toString(), "--chat", "What is 2+2?", "--print-prompt"));
+    JsonNode line =
+        promptLine(run("generate", "--model", model.toString(), "--chat", "What is 2+2?", "--print-prompt"));
     assertThat(line.get("prompt").asText()).isEqualTo(qwen3Golden("single-user"));
-    try (io.longctx.policy.tokenizer.Tokenizer tok = new io.longctx.policy.tokenizer.TokenizerSpec(model.toString()).open()) {
+    try (Tokenizer tok = new TokenizerSpec(model.toString()).open()) {
       ids = tok.encode(qwen3Golden("single-user"));
     }
     assertThat(ints(line.get("prompt_ids"))).containsExactly(ids);
@@ -136,9 +144,10 @@ class GenerateCommandTest {
     assertThat(promptLine(run("generate", "--model", model.toString(), "--chat", "What is 2+2?", "--enable-thinking",
         "false", "--print-prompt")).get("prompt").asText()).isEqualTo(qwen3Golden("thinking-off"));
     assertThat(promptLine(run("generate", "--model", model.toString(), "--chat", "hi", "--chat-template", "chatml",
-        "--print-prompt")).get("prompt").asText()).isEqualTo(io.longctx.policy.tokenizer.ChatTemplate.CHATML.render("hi"));
+        "--print-prompt")).get("prompt").asText()).isEqualTo(ChatTemplate.CHATML.render("hi"));
     assertThat(promptLine(run("generate", "--model", chatModel("deepseek-r1-distill-qwen").toString(), "--chat",
-        "hi", "--print-prompt")).get("prompt").asText()).isEqualTo("<｜begin▁of▁sentence｜><｜User｜>hi<｜Assistant｜><think>\n");
+        "hi", "--print-prompt")).get("prompt").asText())
+        .isEqualTo("<｜begin▁of▁sentence｜><｜User｜>hi<｜Assistant｜><think>\n");
   }
 
   @Test

@@ -91,7 +91,8 @@ class JinjaDialectTest {
   void jinja2FiltersJinjavaLacksAndMacros() throws IOException {
     Map<String, Object> v = Map.of("xs", List.of(3, 9, 2), "ws", List.of("b", "C", "a"),
         "ms", List.of(Map.of("n", 2), Map.of("n", 7)));
-    assertThat(render("{{ xs|max }}{{ xs|min }}{{ ws|max }}{{ ws|max(case_sensitive=true) }}{{ (ms|max(attribute='n')).n }}"
+    assertThat(render("{{ xs|max }}{{ xs|min }}{{ ws|max }}{{ ws|max(case_sensitive=true) }}"
+        + "{{ (ms|max(attribute='n')).n }}"
         + "|{% macro f(x, y='d') %}<{{ x }}{{ y }}>{% endmacro %}{{ f(1) }}{{ f(2, y='e') }}", v))
         .isEqualTo("92Cb7|<1d><2e>");
   }
