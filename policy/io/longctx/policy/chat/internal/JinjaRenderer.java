@@ -17,9 +17,9 @@ import jinjava.javax.el.CompositeELResolver;
  * Renders Hugging Face chat templates (Python Jinja2 with transformers' environment: {@code trim_blocks},
  * {@code lstrip_blocks}, {@code raise_exception}, {@code strftime_now}, {@code tojson}, {@code {% generation %}})
  * with Jinjava. The template is translated once ({@link Jinja2Source}, which also applies the whitespace rules);
- * Python's string, list and dict behaviour
- * comes from {@link PythonResolver} and {@link TransformersGlobals}. Thread-safe: each thread parses the translated
- * template once and renders its tree with a fresh interpreter per call.
+ * Python's string, list and dict behaviour comes from {@link PythonResolver} and {@link TransformersGlobals}.
+ * Thread-safe: each thread parses the translated template once and renders its tree with a fresh interpreter per
+ * call.
  */
 public final class JinjaRenderer {
   private static final Jinjava JINJAVA = newJinjava();
