@@ -3,7 +3,7 @@ package io.longctx.jobs;
 import static org.apache.spark.sql.functions.col;
 
 import io.longctx.jobs.config.LongctxConfig;
-import io.longctx.policy.tokenizer.ChatTemplate;
+import io.longctx.policy.chat.ChatTemplates;
 import io.longctx.policy.tokenizer.TokenizerSpec;
 import io.longctx.transforms.CurateConfig;
 import io.longctx.transforms.CurateErrors;
@@ -155,7 +155,7 @@ public final class CurateSamplesJob {
 
   private TokenizeAndBucket.Settings settings() {
     return new TokenizeAndBucket.Settings(new TokenizerSpec(config.policy().tokenizer()),
-        ChatTemplate.forName(config.policy().chatTemplate()), config.curate().buckets(),
+        ChatTemplates.forPolicy(config.policy()), config.curate().buckets(),
         "truncate".equals(config.curate().overlong()));
   }
 

@@ -9,7 +9,7 @@ import static org.apache.spark.sql.functions.row_number;
 
 import io.longctx.jobs.config.EvalConfig;
 import io.longctx.jobs.config.LongctxConfig;
-import io.longctx.policy.tokenizer.ChatTemplate;
+import io.longctx.policy.chat.ChatTemplates;
 import io.longctx.policy.tokenizer.TokenizerSpec;
 import io.longctx.transforms.eval.Benchmark;
 import io.longctx.transforms.eval.BenchmarkLoader;
@@ -150,7 +150,7 @@ public final class EvaluateCheckpointJob {
       }
     }
     return EvalPrompts.build(
-        df, new TokenizerSpec(config.policy().tokenizer()), ChatTemplate.forName(config.policy().chatTemplate()),
+        df, new TokenizerSpec(config.policy().tokenizer()), ChatTemplates.forPolicy(config.policy()),
         config.eval().maxInputTokens(), choiceSources);
   }
 

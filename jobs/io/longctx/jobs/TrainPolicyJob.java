@@ -18,6 +18,8 @@ import io.longctx.jobs.train.RunLeases;
 import io.longctx.jobs.train.StepTables;
 import io.longctx.jobs.train.TrainTables;
 import io.longctx.jobs.train.TrainTables.CheckpointRecord;
+import io.longctx.policy.chat.ChatTemplates;
+import io.longctx.policy.tokenizer.ChatFormat;
 import io.longctx.policy.tokenizer.TokenizerSpec;
 import io.longctx.policy.train.Rollout;
 import io.longctx.policy.train.UpdateStats;
@@ -157,6 +159,7 @@ public final class TrainPolicyJob {
     Dataset<Row> all = null;
     int extra = 0;
     long kept = 0;
+    ChatFormat chatFormat = ChatTemplates.forPolicy(config.policy());
     for (int attempt = 0; attempt <= (t.dynamicSampling() ? t.maxExtraBatches() : 0); attempt++) {
       extra = attempt; // batches drawn beyond the first
       StepBatch batch = attempt == 0
@@ -166,7 +169,7 @@ public final class TrainPolicyJob {
           ? RlStep.prompts(batch, attempt)
           : RlStep.prompts(batch, attempt).join(all.select("sample_id").distinct(), "sample_id", "left_anti");
       RolloutSpec spec = new RolloutSpec(previous.checkpointPath(), new TokenizerSpec(config.policy().tokenizer()),
-          config.policy().chatTemplate(), config.policy().device(), t.groupSize(), phase.maxResponseTokens(),
+          chatFormat, config.policy().device(), t.groupSize(), phase.maxResponseTokens(),
           t.temperature(), t.topP(), t.topK(), t.seed() + 7919L * attempt, step, config.policy().cpuThreads(),
           t.rolloutRowBudget());
       long r0 = System.nanoTime();

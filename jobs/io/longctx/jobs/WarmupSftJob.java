@@ -11,7 +11,8 @@ import io.longctx.jobs.train.RunLeases;
 import io.longctx.jobs.train.StepTables;
 import io.longctx.jobs.train.TrainTables;
 import io.longctx.jobs.train.TrainTables.CheckpointRecord;
-import io.longctx.policy.tokenizer.ChatTemplate;
+import io.longctx.policy.chat.ChatTemplates;
+import io.longctx.policy.tokenizer.ChatFormat;
 import io.longctx.policy.tokenizer.Tokenizer;
 import io.longctx.policy.tokenizer.TokenizerSpec;
 import io.longctx.policy.train.OptimConfig;
@@ -162,7 +163,7 @@ public final class WarmupSftJob {
         .orderBy("sample_id")
         .collectAsList();
     int max = config.sft().maxSamples() > 0 ? Math.min(rows.size(), config.sft().maxSamples()) : rows.size();
-    ChatTemplate template = ChatTemplate.forName(config.policy().chatTemplate());
+    ChatFormat template = ChatTemplates.forPolicy(config.policy());
     List<Example> out = new ArrayList<>(max);
     try (Tokenizer tok = new TokenizerSpec(config.policy().tokenizer()).open()) {
       int stop = tok.stopTokenIds()[0];

@@ -9,7 +9,8 @@ import java.util.List;
  * @param model a Hugging Face model directory, or {@code embedded} for the built-in small model
  * @param tokenizer {@code synth-bpe} (the embedded model's shipped BPE), {@code byte} (one token per byte),
  *     {@code bpe:MERGES} (a merges file from {@code longctx tokenizer}) or a path to a {@code tokenizer.json}
- * @param chatTemplate {@code plain} (embedded model), {@code chatml} (Qwen) or {@code r1} (R1-Distill)
+ * @param chatTemplate {@code auto} (the Hugging Face model's own chat template; {@code plain} for the embedded model),
+ *     {@code plain} (embedded model), {@code chatml} (Qwen) or {@code r1} (R1-Distill)
  * @param device {@code auto} (Spark-assigned GPU, else CPU), {@code cpu} or {@code gpu}
  * @param embedded the shape of the built-in small model
  * @param attentionChunk query positions per attention chunk: bounds prefill memory to
@@ -27,13 +28,13 @@ public record PolicyConfig(
     int cpuThreads) {
 
   public static PolicyConfig defaults() {
-    return new PolicyConfig("embedded", "byte", "plain", "auto", EmbeddedModel.defaults(), 512, 0);
+    return new PolicyConfig("embedded", "byte", "auto", "auto", EmbeddedModel.defaults(), 512, 0);
   }
 
   public void validate() {
     Check.notBlank("policy.model", model);
     Check.notBlank("policy.tokenizer", tokenizer);
-    Check.oneOf("policy.chat-template", chatTemplate, List.of("plain", "chatml", "r1"));
+    Check.oneOf("policy.chat-template", chatTemplate, List.of("auto", "plain", "chatml", "r1"));
     Check.oneOf("policy.device", device, List.of("auto", "cpu", "gpu"));
     embedded.validate();
     Check.positive("policy.attention-chunk", attentionChunk);

@@ -1,6 +1,6 @@
 package io.longctx.transforms;
 
-import io.longctx.policy.tokenizer.ChatTemplate;
+import io.longctx.policy.tokenizer.ChatFormat;
 import io.longctx.policy.tokenizer.Tokenizer;
 import io.longctx.policy.tokenizer.TokenizerSpec;
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ public final class TokenizeAndBucket {
   private TokenizeAndBucket() {}
 
   /** The settings the executors need, serializable. */
-  public record Settings(TokenizerSpec tokenizer, ChatTemplate chatTemplate, List<Integer> caps, boolean truncate)
+  public record Settings(TokenizerSpec tokenizer, ChatFormat chatTemplate, List<Integer> caps, boolean truncate)
       implements java.io.Serializable {
     public Settings {
       caps = new ArrayList<>(caps);

@@ -7,7 +7,8 @@ import io.longctx.jobs.SparkSessions;
 import io.longctx.jobs.Warehouse;
 import io.longctx.jobs.config.ConfigLoader;
 import io.longctx.jobs.config.LongctxConfig;
-import io.longctx.policy.tokenizer.ChatTemplate;
+import io.longctx.policy.chat.ChatTemplates;
+import io.longctx.policy.tokenizer.ChatFormat;
 import io.longctx.policy.tokenizer.Tokenizer;
 import io.longctx.policy.tokenizer.TokenizerSpec;
 import io.longctx.transforms.CurateConfig;
@@ -60,12 +61,12 @@ public final class BenchCurateCommand extends ConfiguredCommand {
     Path input = root.resolve("input/train.jsonl");
     List<String[]> docs = generate(input, root.resolve("synth/heldout.jsonl"));
     String tokenizer = config.policy().tokenizer();
-    ChatTemplate template = ChatTemplate.forName(config.policy().chatTemplate());
+    ChatFormat template = ChatTemplates.forPolicy(config.policy());
     Map<String, Object> base = new LinkedHashMap<>();
     base.put("bench", "curate");
     base.put("documents", documents);
     base.put("tokenizer", tokenizer);
-    base.put("chat_template", template.name().toLowerCase());
+    base.put("chat_template", template.label());
     base.put("cores", Runtime.getRuntime().availableProcessors());
 
     long tokens = 0;

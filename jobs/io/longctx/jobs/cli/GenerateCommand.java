@@ -5,12 +5,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.longctx.jobs.config.LongctxConfig;
 import io.longctx.policy.PolicyConfig;
+import io.longctx.policy.chat.ChatTemplates;
+import io.longctx.policy.chat.CheckpointChatTemplate;
 import io.longctx.policy.generate.Generation;
 import io.longctx.policy.generate.GenerationConfig;
 import io.longctx.policy.generate.Generator;
 import io.longctx.policy.model.Devices;
 import io.longctx.policy.model.Qwen2Config;
 import io.longctx.policy.model.Qwen2Model;
+import io.longctx.policy.tokenizer.ChatFormat;
+import io.longctx.policy.tokenizer.ChatTemplate;
 import io.longctx.policy.tokenizer.Tokenizer;
 import io.longctx.policy.tokenizer.TokenizerSpec;
 import java.nio.file.Files;
@@ -29,7 +33,9 @@ import picocli.CommandLine.Spec;
  * {@code longctx generate}: continue one prompt with a model directory (or the embedded model) and print one
  * JSON line: {@code output_ids} (prompt ids then generated ids, as Hugging Face {@code generate} returns),
  * {@code generated_ids}, {@code logprobs} (raw-policy log-prob of each generated token), {@code finish_reason},
- * and {@code text} (the generated text) when a tokenizer is available.
+ * and {@code text} (the generated text) when a tokenizer is available. {@code --chat} renders the message with the
+ * model's chat template first (the checkpoint's own when the directory has one); {@code --print-prompt} prints
+ * {@code {"prompt": ..., "prompt_ids": [...]}} instead of generating.
  */
 @Command(
     name = "generate",
@@ -52,10 +58,32 @@ public final class GenerateCommand extends ConfiguredCommand {
     @Option(names = "--input-ids", paramLabel = "IDS", split = ",", required = true,
         description = "Prompt token ids, comma-separated.")
     List<Integer> inputIds;
+
+    @Option(names = "--chat", paramLabel = "TEXT", required = true,
+        description = "A user message, rendered with the model's chat template (needs a tokenizer).")
+    String chat;
   }
 
-  @Option(names = "--max-new-tokens", paramLabel = "N", required = true, description = "Tokens to generate at most.")
-  int maxNewTokens;
+  @Option(names = "--system", paramLabel = "TEXT", description = "A system message before the --chat message.")
+  String system;
+
+  @Option(names = "--chat-template", paramLabel = "NAME",
+      description = "For --chat: auto, plain, chatml, r1 or one of the checkpoint's named templates (default: the"
+          + " model directory's own template when it has one, else the config's policy.chat-template).")
+  String chatTemplate;
+
+  @Option(names = "--enable-thinking", paramLabel = "BOOL", arity = "1",
+      description = "For --chat: the enable_thinking variable of the checkpoint's template"
+          + " (Qwen3: false = no thinking).")
+  Boolean enableThinking;
+
+  @Option(names = "--print-prompt",
+      description = "Print {\"prompt\": ..., \"prompt_ids\": [...]} (the rendered prompt and its ids) and stop.")
+  boolean printPrompt;
+
+  @Option(names = "--max-new-tokens", paramLabel = "N", description = "Tokens to generate at most (required unless"
+      + " --print-prompt).")
+  Integer maxNewTokens;
 
   @Option(names = "--greedy", description = "Argmax decoding (ignores temperature, top-p, top-k).")
   boolean greedy;
@@ -89,8 +117,19 @@ public final class GenerateCommand extends ConfiguredCommand {
     String modelName = model != null ? model : policy.model();
     boolean embedded = modelName.equals("embedded");
     Devices.setCpuThreads(policy.cpuThreads());
+    if (!printPrompt && maxNewTokens == null) {
+      throw new ParameterException(spec.commandLine(), "Missing required option: '--max-new-tokens=N'");
+    }
+    if (input.chat == null && (system != null || chatTemplate != null || enableThinking != null)) {
+      throw new ParameterException(spec.commandLine(), "--system, --chat-template and --enable-thinking need --chat");
+    }
     try (Tokenizer tok = openTokenizer(embedded ? null : Path.of(modelName), embedded ? policy.tokenizer() : null)) {
-      int[] prompt = promptIds(tok);
+      String text = input.chat != null ? chatFormat(modelName, policy).render(messages()) : input.prompt;
+      int[] prompt = promptIds(tok, text);
+      if (printPrompt) {
+        System.out.println(promptJson(text, prompt));
+        return 0;
+      }
       Qwen2Model m = embedded
           ? Qwen2Model.random(Qwen2Config.embedded(policy.embedded(), tok.vocabSize()), 0,
               Devices.resolve(device != null ? device : policy.device()))
@@ -111,15 +150,55 @@ public final class GenerateCommand extends ConfiguredCommand {
     return specValue == null ? null : new TokenizerSpec(specValue).open();
   }
 
-  private int[] promptIds(Tokenizer tok) {
+  /**
+   * The format for --chat: --chat-template, else the model directory's own template when it has one, else the
+   * config's policy.chat-template; --enable-thinking goes to the checkpoint's template.
+   */
+  private ChatFormat chatFormat(String modelName, PolicyConfig policy) {
+    boolean own = !modelName.equals("embedded") && CheckpointChatTemplate.existsIn(Path.of(modelName));
+    String setting = chatTemplate != null ? chatTemplate : own ? ChatTemplates.AUTO : policy.chatTemplate();
+    ChatFormat format = ChatTemplates.resolve(setting, modelName);
+    if (enableThinking == null) {
+      return format;
+    }
+    if (!(format instanceof CheckpointChatTemplate t)) {
+      throw new ParameterException(spec.commandLine(),
+          "--enable-thinking needs the checkpoint's own chat template, not '" + format.label() + "'");
+    }
+    return t.withVariable("enable_thinking", enableThinking);
+  }
+
+  private List<ChatTemplate.Message> messages() {
+    List<ChatTemplate.Message> m = new ArrayList<>();
+    if (system != null) {
+      m.add(new ChatTemplate.Message("system", system));
+    }
+    m.add(new ChatTemplate.Message("user", input.chat));
+    return m;
+  }
+
+  private int[] promptIds(Tokenizer tok, String text) {
     if (input.inputIds != null) {
+      if (printPrompt) {
+        throw new ParameterException(spec.commandLine(), "--print-prompt needs --chat or --prompt");
+      }
       return input.inputIds.stream().mapToInt(Integer::intValue).toArray();
     }
     if (tok == null) {
-      throw new ParameterException(spec.commandLine(),
-          "--prompt needs a tokenizer: the model directory has no tokenizer.json; pass --tokenizer or --input-ids");
+      throw new ParameterException(spec.commandLine(), (input.chat != null ? "--chat" : "--prompt")
+          + " needs a tokenizer: the model directory has no tokenizer.json; pass --tokenizer or --input-ids");
     }
-    return tok.encode(input.prompt);
+    return tok.encode(text);
+  }
+
+  private static String promptJson(String text, int[] ids) {
+    ObjectNode o = new ObjectMapper().createObjectNode();
+    o.put("prompt", text);
+    ArrayNode a = o.putArray("prompt_ids");
+    for (int id : ids) {
+      a.add(id);
+    }
+    return o.toString();
   }
 
   private GenerationConfig generationConfig(Qwen2Model m, Tokenizer tok) {

@@ -6,7 +6,7 @@ import java.util.List;
  * Renders a single user turn the way a model's own chat template does, up to and including the generation
  * prompt, so that prompt lengths and generation inputs match what the model saw in training.
  */
-public enum ChatTemplate {
+public enum ChatTemplate implements ChatFormat {
   /** The embedded model's minimal format. */
   PLAIN {
     @Override
@@ -46,12 +46,14 @@ public enum ChatTemplate {
   };
 
   /** One user turn with the template's default system message (if it has one), then the generation prompt. */
+  @Override
   public abstract String render(String user);
 
   /**
    * A system message and one user turn, then the generation prompt: ChatML's explicit system turn, R1's system
    * text right after the begin-of-sentence token, and a {@code <|system|>} block for the plain format.
    */
+  @Override
   public abstract String render(String system, String user);
 
   /** One message of a conversation: {@code role} is {@code system}, {@code user} or {@code assistant}. */
@@ -63,6 +65,7 @@ public enum ChatTemplate {
    * the end-of-sentence token, or the plain format's {@code <|role|>} blocks. A single user message renders as
    * {@link #render(String)}.
    */
+  @Override
   public String render(List<Message> messages) {
     StringBuilder sb = new StringBuilder();
     boolean hasSystem = !messages.isEmpty() && "system".equals(messages.get(0).role());
@@ -97,6 +100,11 @@ public enum ChatTemplate {
       default -> throw new IllegalStateException(name());
     }
     return sb.toString();
+  }
+
+  @Override
+  public String label() {
+    return name().toLowerCase(java.util.Locale.ROOT);
   }
 
   public static ChatTemplate forName(String name) {

@@ -1,5 +1,6 @@
 package io.longctx.transforms.eval;
 
+import io.longctx.policy.tokenizer.ChatFormat;
 import io.longctx.policy.tokenizer.ChatTemplate;
 import io.longctx.policy.tokenizer.Tokenizer;
 import io.longctx.policy.tokenizer.TokenizerSpec;
@@ -47,7 +48,7 @@ public final class EvalPrompts {
    * Requires the {@link EvalItem#SCHEMA} columns {@code data_source}, {@code question} and {@code document}; a
    * source whose name contains one of {@code multipleChoiceSources} gets the multiple-choice answer format.
    */
-  public static Dataset<Row> build(Dataset<Row> items, TokenizerSpec tokenizer, ChatTemplate template,
+  public static Dataset<Row> build(Dataset<Row> items, TokenizerSpec tokenizer, ChatFormat template,
       int maxInputTokens, List<String> multipleChoiceSources) {
     StructType out = items.schema();
     for (var f : ADDED.fields()) {
@@ -64,7 +65,7 @@ public final class EvalPrompts {
   /** Per partition: opens one tokenizer and builds every row's prompt. */
   static final class BuildPrompts implements MapPartitionsFunction<Row, Row> {
     private final TokenizerSpec tokenizer;
-    private final ChatTemplate template;
+    private final ChatFormat template;
     private final int maxInputTokens;
     private final List<String> multipleChoiceSources;
     private final int sourceIdx;
@@ -72,7 +73,7 @@ public final class EvalPrompts {
     private final int documentIdx;
     private final int conversationIdx;
 
-    BuildPrompts(TokenizerSpec tokenizer, ChatTemplate template, int maxInputTokens,
+    BuildPrompts(TokenizerSpec tokenizer, ChatFormat template, int maxInputTokens,
         List<String> multipleChoiceSources, int sourceIdx, int questionIdx, int documentIdx, int conversationIdx) {
       this.tokenizer = tokenizer;
       this.template = template;

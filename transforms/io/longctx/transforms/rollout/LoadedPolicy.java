@@ -3,7 +3,7 @@ package io.longctx.transforms.rollout;
 import ai.djl.Device;
 import io.longctx.policy.model.Devices;
 import io.longctx.policy.model.Qwen2Model;
-import io.longctx.policy.tokenizer.ChatTemplate;
+import io.longctx.policy.tokenizer.ChatFormat;
 import io.longctx.policy.tokenizer.Tokenizer;
 import io.longctx.transforms.TaskDevices;
 import java.nio.file.Path;
@@ -17,9 +17,9 @@ final class LoadedPolicy implements AutoCloseable {
 
   final Qwen2Model model;
   final Tokenizer tokenizer;
-  final ChatTemplate template;
+  final ChatFormat template;
 
-  private LoadedPolicy(Qwen2Model model, Tokenizer tokenizer, ChatTemplate template) {
+  private LoadedPolicy(Qwen2Model model, Tokenizer tokenizer, ChatFormat template) {
     this.model = model;
     this.tokenizer = tokenizer;
     this.template = template;
@@ -29,11 +29,12 @@ final class LoadedPolicy implements AutoCloseable {
   static LoadedPolicy forSpec(RolloutSpec spec) {
     Devices.setCpuThreads(spec.cpuThreads() > 0 ? spec.cpuThreads() : 1);
     Device device = Devices.resolve(TaskDevices.forTask(spec.device()));
-    String key = spec.checkpointDir() + "@" + device + "#" + spec.tokenizer().value() + "#" + spec.chatTemplate();
+    String key =
+        spec.checkpointDir() + "@" + device + "#" + spec.tokenizer().value() + "#" + spec.chatTemplate().label();
     return CACHE.get(key, k -> new LoadedPolicy(
         Qwen2Model.load(Path.of(spec.checkpointDir()), device),
         spec.tokenizer().open(),
-        ChatTemplate.forName(spec.chatTemplate())));
+        spec.chatTemplate()));
   }
 
   /** How many models this JVM has loaded: once per checkpoint, not once per partition. */

@@ -1,5 +1,6 @@
 package io.longctx.transforms.rollout;
 
+import io.longctx.policy.tokenizer.ChatFormat;
 import io.longctx.policy.tokenizer.TokenizerSpec;
 import java.io.Serializable;
 
@@ -8,6 +9,7 @@ import java.io.Serializable;
  * how to tokenise and template prompts, and how to sample.
  *
  * @param checkpointDir Hugging Face model directory of the policy that samples (the step's starting weights)
+ * @param chatTemplate how prompts are rendered (resolved on the driver: an embedded format or the model's own template)
  * @param device {@code auto}, {@code cpu} or {@code gpu}; with {@code auto} a GPU that Spark assigned to the
  *     task is used, else the CPU
  * @param groupSize G responses per prompt
@@ -19,7 +21,7 @@ import java.io.Serializable;
 public record RolloutSpec(
     String checkpointDir,
     TokenizerSpec tokenizer,
-    String chatTemplate,
+    ChatFormat chatTemplate,
     String device,
     int groupSize,
     int maxNewTokens,

@@ -7,6 +7,7 @@ import io.longctx.policy.PolicyConfig;
 import io.longctx.policy.model.Qwen2Config;
 import io.longctx.policy.model.Qwen2Model;
 import io.longctx.policy.tokenizer.ByteTokenizer;
+import io.longctx.policy.tokenizer.ChatTemplate;
 import io.longctx.policy.tokenizer.TokenizerSpec;
 import io.longctx.testing.SparkTestBase;
 import java.nio.file.Path;
@@ -48,7 +49,7 @@ class RolloutsTest extends SparkTestBase {
 
   private RolloutSpec spec(String policy, long step, int rowBudget) {
     return new RolloutSpec(
-        policy, new TokenizerSpec("byte"), "plain", "cpu", 3, 12, 1.0, 0.95, 0, 11L, step, 1, rowBudget);
+        policy, new TokenizerSpec("byte"), ChatTemplate.PLAIN, "cpu", 3, 12, 1.0, 0.95, 0, 11L, step, 1, rowBudget);
   }
 
   private static List<String> responses(Dataset<Row> df) {
