@@ -8,6 +8,7 @@ import io.longctx.policy.PolicyConfig;
 import io.longctx.policy.generate.Generation;
 import io.longctx.policy.generate.GenerationConfig;
 import io.longctx.policy.generate.Generator;
+import io.longctx.policy.lora.AdapterCheckpoints;
 import io.longctx.policy.model.Devices;
 import io.longctx.policy.model.Qwen2Config;
 import io.longctx.policy.model.Qwen2Model;
@@ -39,7 +40,8 @@ public final class GenerateCommand extends ConfiguredCommand {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--model", paramLabel = "DIR",
-      description = "Hugging Face model directory, or 'embedded' (default: the config's policy.model).")
+      description = "Hugging Face model directory, a LoRA adapter directory over one (PEFT layout), or 'embedded'"
+          + " (default: the config's policy.model).")
   String model;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -89,12 +91,14 @@ public final class GenerateCommand extends ConfiguredCommand {
     String modelName = model != null ? model : policy.model();
     boolean embedded = modelName.equals("embedded");
     Devices.setCpuThreads(policy.cpuThreads());
-    try (Tokenizer tok = openTokenizer(embedded ? null : Path.of(modelName), embedded ? policy.tokenizer() : null)) {
+    // an adapter directory (PEFT layout) uses its base model's tokenizer
+    try (Tokenizer tok = openTokenizer(embedded ? null : AdapterCheckpoints.base(Path.of(modelName)),
+        embedded ? policy.tokenizer() : null)) {
       int[] prompt = promptIds(tok);
       Qwen2Model m = embedded
           ? Qwen2Model.random(Qwen2Config.embedded(policy.embedded(), tok.vocabSize()), 0,
               Devices.resolve(device != null ? device : policy.device()))
-          : Qwen2Model.load(Path.of(modelName), Devices.resolve(device != null ? device : policy.device()));
+          : AdapterCheckpoints.load(Path.of(modelName), Devices.resolve(device != null ? device : policy.device()));
       try (m) {
         m.setAttentionChunk(policy.attentionChunk());
         Generation g = new Generator(m).generate(List.of(prompt), generationConfig(m, tok)).get(0);

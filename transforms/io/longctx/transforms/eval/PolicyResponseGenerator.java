@@ -3,6 +3,7 @@ package io.longctx.transforms.eval;
 import io.longctx.policy.PolicyConfig;
 import io.longctx.policy.generate.GenerationConfig;
 import io.longctx.policy.generate.Generator;
+import io.longctx.policy.lora.AdapterCheckpoints;
 import io.longctx.policy.model.Devices;
 import io.longctx.policy.model.Qwen2Config;
 import io.longctx.policy.model.Qwen2Model;
@@ -57,7 +58,7 @@ final class PolicyResponseGenerator implements ResponseGenerator {
             embeddedRopeTheta);
         model = Qwen2Model.random(Qwen2Config.embedded(shape, tok.vocabSize()), initSeed, device);
       } else {
-        model = Qwen2Model.load(Path.of(checkpoint), device);
+        model = AdapterCheckpoints.load(Path.of(checkpoint), device);
       }
       return new PolicyResponseGenerator(model, tok);
     }
