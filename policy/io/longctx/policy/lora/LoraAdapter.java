@@ -37,14 +37,14 @@ public final class LoraAdapter implements ProjectionAdapter, AutoCloseable {
   private final Map<String, NDArray> parameters;
   private final NDArray[] a;
   private final NDArray[] b;
-  private volatile float dropout;
+  private volatile double dropout;
 
   LoraAdapter(LoraConfig config, double scaling, int layers, NDManager manager, Map<String, NDArray> parameters) {
     this.config = config;
     this.scaling = (float) scaling;
     this.manager = manager;
     this.parameters = Collections.unmodifiableMap(parameters);
-    this.dropout = (float) config.dropout();
+    this.dropout = config.dropout();
     this.a = new NDArray[layers * PROJECTIONS];
     this.b = new NDArray[layers * PROJECTIONS];
     for (int layer = 0; layer < layers; layer++) {
@@ -105,7 +105,7 @@ public final class LoraAdapter implements ProjectionAdapter, AutoCloseable {
 
   /** Sets the training-time dropout on the adapter's input (0 = none). */
   public void setDropout(double rate) {
-    this.dropout = (float) rate;
+    this.dropout = rate;
   }
 
   /** The adapter's tensors by PEFT name, in layer and projection order, A before B. */
@@ -125,7 +125,8 @@ public final class LoraAdapter implements ProjectionAdapter, AutoCloseable {
     if (ai == null) {
       return null;
     }
-    NDArray in = dropout > 0 && JniUtils.isGradMode() ? Dropout.dropout(x, dropout, true).singletonOrThrow() : x;
+    double rate = dropout;
+    NDArray in = rate > 0 && JniUtils.isGradMode() ? Dropout.dropout(x, (float) rate, true).singletonOrThrow() : x;
     // scaled at rank width: r numbers per token instead of out
     return Linear.linear(Linear.linear(in, ai).singletonOrThrow().mul(scaling), b[i]).singletonOrThrow();
   }

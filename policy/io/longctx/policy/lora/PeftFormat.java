@@ -104,11 +104,12 @@ final class PeftFormat {
       throw LoraErrors.unsupported(file, "peft_type", type);
     }
     rejectSet(file, n, "use_dora", n.path("use_dora").asBoolean(false));
+    rejectSet(file, n, "use_qalora", n.path("use_qalora").asBoolean(false));
     rejectSet(file, n, "lora_bias", n.path("lora_bias").asBoolean(false));
     rejectSet(file, n, "fan_in_fan_out", n.path("fan_in_fan_out").asBoolean(false));
     rejectSet(file, n, "bias", !"none".equals(n.path("bias").asText("none")));
     for (String key : List.of("modules_to_save", "rank_pattern", "alpha_pattern", "layers_to_transform",
-        "target_parameters", "trainable_token_indices", "layer_replication")) {
+        "target_parameters", "trainable_token_indices", "layer_replication", "exclude_modules")) {
       JsonNode v = n.path(key);
       rejectSet(file, n, key, !v.isMissingNode() && !v.isNull() && !(v.isContainerNode() && v.isEmpty()));
     }

@@ -64,7 +64,7 @@ class ExportCommandTest {
         diff = Math.max(diff, Math.abs(got[i] - want[i]));
         effect = Math.max(effect, Math.abs(want[i] - base[i]));
       }
-      assertThat(diff).isLessThanOrEqualTo(1e-5f);
+      assertThat(diff).isLessThanOrEqualTo(1e-4f);
       assertThat(effect).as("the adapter matters").isGreaterThan(1e-2f);
       // an untargeted weight is the base's, bit for bit
       NDArray k = m.parameters().get("model.layers.0.self_attn.k_proj.weight");
