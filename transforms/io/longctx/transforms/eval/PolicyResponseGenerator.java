@@ -2,7 +2,8 @@ package io.longctx.transforms.eval;
 
 import io.longctx.policy.PolicyConfig;
 import io.longctx.policy.generate.GenerationConfig;
-import io.longctx.policy.generate.Generator;
+import io.longctx.policy.generate.GroupRequest;
+import io.longctx.policy.generate.GroupScheduler;
 import io.longctx.policy.lora.AdapterCheckpoints;
 import io.longctx.policy.model.Devices;
 import io.longctx.policy.model.Qwen2Config;
@@ -16,21 +17,21 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Generation with the policy engine ({@link Generator} over a {@link Qwen2Model}). The model runs on the GPU that
- * Spark's resource scheduling gave the task ({@code spark.task.resource.gpu.amount}), else as
- * {@code policy.device} says. One batch shares one sampling seed (the first request's), so results are
- * reproducible for a fixed seed, partitioning and batch size.
+ * Generation with the policy engine ({@link GroupScheduler} over a {@link Qwen2Model}). The model runs on the GPU
+ * that Spark's resource scheduling gave the task ({@code spark.task.resource.gpu.amount}), else as
+ * {@code policy.device} says. Each prompt is prefilled on its own (no padding, so long prompts take the fused
+ * attention kernel) and the batch's rows decode together, finished rows making room for waiting prompts. Each
+ * request samples from its own seed, so an item's response does not depend on the batch it lands in.
  */
 final class PolicyResponseGenerator implements ResponseGenerator {
   private final Qwen2Model model;
   private final Tokenizer tokenizer;
-  private final Generator generator;
 
   private PolicyResponseGenerator(Qwen2Model model, Tokenizer tokenizer) {
     this.model = model;
     this.tokenizer = tokenizer;
-    this.generator = new Generator(model);
   }
+
 
   /** The serializable recipe shipped to executors: checkpoint, tokenizer, device preference. */
   record Loader(String checkpoint, TokenizerSpec tokenizer, String devicePreference, int[] embeddedShape,
@@ -75,11 +76,18 @@ final class PolicyResponseGenerator implements ResponseGenerator {
         .optGreedy(settings.greedy())
         .optTemperature(settings.temperature())
         .optTopP(settings.topP())
-        .optSeed(seeds.isEmpty() ? settings.seed() : seeds.get(0))
         .optStopTokenIds(tokenizer.stopTokenIds())
         .optPadTokenId(tokenizer.padTokenId())
         .build();
-    List<io.longctx.policy.generate.Generation> out = generator.generate(ids, config);
+    List<GroupRequest> requests = new ArrayList<>(ids.size());
+    for (int i = 0; i < ids.size(); i++) {
+      requests.add(new GroupRequest(ids.get(i), 1, seeds.isEmpty() ? settings.seed() : seeds.get(i)));
+    }
+    GroupScheduler scheduler = new GroupScheduler(model, Math.max(1, ids.size()));
+    List<io.longctx.policy.generate.Generation> out = new ArrayList<>(ids.size());
+    for (List<io.longctx.policy.generate.Generation> one : scheduler.generate(requests, config)) {
+      out.add(one.get(0));
+    }
     List<Generation> responses = new ArrayList<>(out.size());
     for (io.longctx.policy.generate.Generation g : out) {
       responses.add(new Generation(tokenizer.decode(g.responseIds(tokenizer.stopTokenIds())), g.tokenIds().length,

@@ -25,8 +25,12 @@ class ConfigLoaderTest {
   void shippedLocalConfigLoadsAndValidates() {
     LongctxConfig c = ConfigLoader.load(Path.of("conf/local.yaml"));
     assertThat(c.spark().master()).isEqualTo("local[2]");
-    assertThat(c.curate().buckets()).containsExactly(512, 768, 1024);
+    assertThat(c.curate().buckets()).containsExactly(1024, 2048, 4096);
+    assertThat(c.eval().maxInputTokens()).isEqualTo(4096);
+    assertThat(c.curriculum().phases().get(2).maxInputTokens()).isEqualTo(4096);
     assertThat(c.policy().tokenizer()).isEqualTo("synth-bpe");
+    LongctxConfig quick = ConfigLoader.load(Path.of("conf/local-1k.yaml"));
+    assertThat(quick.curate().buckets()).containsExactly(512, 768, 1024);
   }
 
   @Test
