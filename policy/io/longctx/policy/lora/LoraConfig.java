@@ -33,7 +33,7 @@ public record LoraConfig(
   }
 
   public void validate() {
-    Check.range("policy.lora.rank", rank, 1, 65536);
+    Check.positive("policy.lora.rank", rank);
     Check.positive("policy.lora.alpha", alpha);
     Check.range("policy.lora.dropout", dropout, 0.0, 0.99);
     requireSubset("policy.lora.target-modules", targetModules, Projection.moduleNames());
