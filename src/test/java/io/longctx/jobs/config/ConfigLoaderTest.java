@@ -47,8 +47,10 @@ class ConfigLoaderTest {
     sets.put("optim.lr", String.valueOf(lora.optim().lr()));
     sets.put("train.run", "lora");
     sets.put("eval.run", "lora");
-    assertThat(ConfigLoader.jsonMapper().valueToTree(ConfigLoader.load(Path.of("conf/local-1k.yaml"), sets)))
-        .as("conf/lora.yaml drifted from conf/local-1k.yaml").isEqualTo(ConfigLoader.jsonMapper().valueToTree(lora));
+    com.fasterxml.jackson.databind.JsonNode expected =
+        ConfigLoader.jsonMapper().valueToTree(ConfigLoader.load(Path.of("conf/local-1k.yaml"), sets));
+    com.fasterxml.jackson.databind.JsonNode actual = ConfigLoader.jsonMapper().valueToTree(lora);
+    assertThat(actual).as("conf/lora.yaml drifted from conf/local-1k.yaml").isEqualTo(expected);
 
     assertThat(ConfigLoader.load(null).policy().lora().enabled()).isFalse();
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("policy.lora.rank", "0")))
