@@ -19,6 +19,7 @@ import io.longctx.jobs.train.StepTables;
 import io.longctx.jobs.train.TrainTables;
 import io.longctx.jobs.train.TrainTables.CheckpointRecord;
 import io.longctx.policy.chat.ChatTemplates;
+import io.longctx.policy.lora.LoraConfig;
 import io.longctx.policy.tokenizer.ChatFormat;
 import io.longctx.policy.tokenizer.TokenizerSpec;
 import io.longctx.policy.train.Rollout;
@@ -119,7 +120,8 @@ public final class TrainPolicyJob {
     // Step 0 is the starting checkpoint (SFT's last epoch, --from, or the initial weights): RL starts a fresh AdamW
     // and schedule there, as verl does; later steps resume the optimizer state their checkpoint saved.
     try (PolicyState policy = PolicyState.load(Path.of(previous.checkpointPath()), config.optim(),
-        config.policy().device(), t.temperature(), previous.step() > 0)) {
+        config.policy().device(), t.temperature(), previous.step() > 0,
+        PolicyState.adapterFor(config, LoraConfig.TRAIN), t.seed())) {
       for (long step = first; step <= end; step++) {
         lease.ensureHeld();
         previous = runStep(step, curriculum.at(step), previous, selector, policy, judge, tables);

@@ -12,6 +12,7 @@ import io.longctx.jobs.train.StepTables;
 import io.longctx.jobs.train.TrainTables;
 import io.longctx.jobs.train.TrainTables.CheckpointRecord;
 import io.longctx.policy.chat.ChatTemplates;
+import io.longctx.policy.lora.LoraConfig;
 import io.longctx.policy.tokenizer.ChatFormat;
 import io.longctx.policy.tokenizer.Tokenizer;
 import io.longctx.policy.tokenizer.TokenizerSpec;
@@ -102,8 +103,8 @@ public final class WarmupSftJob {
     }
     ProgressBar bar = new ProgressBar("sft " + run, remaining);
     long totalUpdates = perEpoch.stream().mapToLong(this::batches).sum();
-    try (PolicyState policy =
-        PolicyState.load(Path.of(previous.checkpointPath()), optim(totalUpdates), config.policy().device())) {
+    try (PolicyState policy = PolicyState.load(Path.of(previous.checkpointPath()), optim(totalUpdates),
+        config.policy().device(), 1.0, true, PolicyState.adapterFor(config, LoraConfig.SFT), config.train().seed())) {
       policy.useAllCores(config.policy().cpuThreads());
       for (long epoch = previous.step() + 1; epoch <= sft.epochs(); epoch++) {
         lease.ensureHeld();

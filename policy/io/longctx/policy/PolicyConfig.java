@@ -1,6 +1,7 @@
 package io.longctx.policy;
 
 import io.longctx.common.Check;
+import io.longctx.policy.lora.LoraConfig;
 import java.util.List;
 
 /**
@@ -17,6 +18,7 @@ import java.util.List;
  *     {@code heads x attention-chunk x length} scores per layer
  * @param cpuThreads PyTorch intra-op CPU threads; 0 keeps the engine default (one per core). 1 is faster on a
  *     machine shared with other busy processes
+ * @param lora train LoRA adapters instead of every weight (off by default)
  */
 public record PolicyConfig(
     String model,
@@ -25,10 +27,12 @@ public record PolicyConfig(
     String device,
     EmbeddedModel embedded,
     int attentionChunk,
-    int cpuThreads) {
+    int cpuThreads,
+    LoraConfig lora) {
 
   public static PolicyConfig defaults() {
-    return new PolicyConfig("embedded", "byte", "auto", "auto", EmbeddedModel.defaults(), 512, 0);
+    return new PolicyConfig("embedded", "byte", "auto", "auto", EmbeddedModel.defaults(), 512, 0,
+        LoraConfig.defaults());
   }
 
   public void validate() {
@@ -39,6 +43,7 @@ public record PolicyConfig(
     embedded.validate();
     Check.positive("policy.attention-chunk", attentionChunk);
     Check.nonNegative("policy.cpu-threads", cpuThreads);
+    lora.validate();
   }
 
   /** Shape of the built-in small Qwen2-architecture model trained from scratch by the embedded default. */

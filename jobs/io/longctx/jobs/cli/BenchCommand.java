@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
     description = "Run a benchmark and print its figures as JSON lines (one per measurement).",
     subcommands = {
       BenchCurateCommand.class,
+      BenchLoraCommand.class,
       BenchPolicyCommand.class,
       BenchRewardsCommand.class,
       CurriculumBenchCommand.class,

@@ -10,6 +10,7 @@ import io.longctx.policy.chat.CheckpointChatTemplate;
 import io.longctx.policy.generate.Generation;
 import io.longctx.policy.generate.GenerationConfig;
 import io.longctx.policy.generate.Generator;
+import io.longctx.policy.lora.AdapterCheckpoints;
 import io.longctx.policy.model.Devices;
 import io.longctx.policy.model.Qwen2Config;
 import io.longctx.policy.model.Qwen2Model;
@@ -45,7 +46,8 @@ public final class GenerateCommand extends ConfiguredCommand {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--model", paramLabel = "DIR",
-      description = "Hugging Face model directory, or 'embedded' (default: the config's policy.model).")
+      description = "Hugging Face model directory, a LoRA adapter directory over one (PEFT layout), or 'embedded'"
+          + " (default: the config's policy.model).")
   String model;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -123,8 +125,10 @@ public final class GenerateCommand extends ConfiguredCommand {
     if (input.chat == null && (system != null || chatTemplate != null || enableThinking != null)) {
       throw new ParameterException(spec.commandLine(), "--system, --chat-template and --enable-thinking need --chat");
     }
-    try (Tokenizer tok = openTokenizer(embedded ? null : Path.of(modelName), embedded ? policy.tokenizer() : null)) {
-      String text = input.chat != null ? chatFormat(modelName, policy).render(messages()) : input.prompt;
+    // an adapter directory (PEFT layout) uses its base model's tokenizer and chat template
+    String tokenizerDir = embedded ? modelName : AdapterCheckpoints.base(Path.of(modelName)).toString();
+    try (Tokenizer tok = openTokenizer(embedded ? null : Path.of(tokenizerDir), embedded ? policy.tokenizer() : null)) {
+      String text = input.chat != null ? chatFormat(tokenizerDir, policy).render(messages()) : input.prompt;
       int[] prompt = promptIds(tok, text);
       if (printPrompt) {
         System.out.println(promptJson(text, prompt));
@@ -133,7 +137,7 @@ public final class GenerateCommand extends ConfiguredCommand {
       Qwen2Model m = embedded
           ? Qwen2Model.random(Qwen2Config.embedded(policy.embedded(), tok.vocabSize()), 0,
               Devices.resolve(device != null ? device : policy.device()))
-          : Qwen2Model.load(Path.of(modelName), Devices.resolve(device != null ? device : policy.device()));
+          : AdapterCheckpoints.load(Path.of(modelName), Devices.resolve(device != null ? device : policy.device()));
       try (m) {
         m.setAttentionChunk(policy.attentionChunk());
         Generation g = new Generator(m).generate(List.of(prompt), generationConfig(m, tok)).get(0);

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       EvalCommand.class,
       GenerateCommand.class,
+      ExportCommand.class,
       RewardCommand.class,
       ReportCommand.class,
       BenchCommand.class,

@@ -2,6 +2,9 @@ package io.longctx.jobs.train;
 
 import ai.djl.Device;
 import io.longctx.jobs.config.LongctxConfig;
+import io.longctx.policy.lora.AdapterCheckpoints;
+import io.longctx.policy.lora.LoraAdapter;
+import io.longctx.policy.lora.LoraConfig;
 import io.longctx.policy.model.Devices;
 import io.longctx.policy.model.Qwen2Config;
 import io.longctx.policy.model.Qwen2Model;
@@ -22,53 +25,84 @@ import io.longctx.policy.train.ResponseScorer;
 
 /**
  * The driver-side policy of a training job: the model being optimised and its trainer (optimizer state), loaded
- * from a checkpoint directory and saved back as one (Hugging Face files plus {@code optimizer.safetensors}).
+ * from a checkpoint directory and saved back as one (Hugging Face files plus {@code optimizer.safetensors}). With
+ * LoRA the base weights stay frozen and only a {@link LoraAdapter} trains: the optimizer holds state for the adapter
+ * alone, and a checkpoint is a PEFT adapter directory over the base ({@code adapter_config.json},
+ * {@code adapter_model.safetensors}, {@code optimizer.safetensors}).
  */
 public final class PolicyState implements AutoCloseable {
   public static final String OPTIMIZER_FILE = "optimizer.safetensors";
 
   private final Qwen2Model model;
+  private final LoraAdapter adapter;
+  private final Path base;
   private final PolicyTrainer trainer;
   private final ModelResponseScorer scorer;
 
-  private PolicyState(Qwen2Model model, PolicyTrainer trainer, ModelResponseScorer scorer) {
+  private PolicyState(Qwen2Model model, LoraAdapter adapter, Path base, PolicyTrainer trainer,
+      ModelResponseScorer scorer) {
     this.model = model;
+    this.adapter = adapter;
+    this.base = base;
     this.trainer = trainer;
     this.scorer = scorer;
   }
 
   /**
-   * Loads the model in {@code dir} and, when the directory holds one, the optimizer state saved with it.
+   * Loads the model in {@code dir} and, when the directory holds one, the optimizer state saved with it; every
+   * weight trains.
    *
    * @param optim optimizer settings (the SFT job passes its own learning rate and batch sizes)
    */
   public static PolicyState load(Path dir, OptimConfig optim, String device) {
-    return load(dir, optim, device, 1.0, true);
+    return load(dir, optim, device, 1.0, true, null, 0);
   }
 
   /**
-   * Loads the model in {@code dir} for training.
+   * Loads the checkpoint in {@code dir} (a full model or a LoRA adapter over one) for training.
    *
    * @param scoringTemperature the temperature of the distribution the trainer's log-probs refer to: the rollout
    *     temperature for RL (the policy that sampled, as verl), 1 for SFT
    * @param resumeOptimizer whether to restore the optimizer state saved in {@code dir}; false starts a fresh AdamW
-   *     (and schedule) on these weights, as an RL run does from its SFT or {@code --from} checkpoint
+   *     (and schedule) on these weights, as an RL run does from its SFT or {@code --from} checkpoint. A state saved
+   *     for the other kind of training (adapter vs every weight) is never restored
+   * @param lora the adapter to train, or {@code null} to train every weight. From a full model a fresh adapter
+   *     starts (seeded by {@code seed}); from an adapter checkpoint that adapter continues (its rank, alpha and
+   *     targets must match {@code lora}). Without {@code lora} an adapter checkpoint is merged into its base first
+   * @param seed the fresh adapter's initialisation and the per-update dropout seed
    */
-  public static PolicyState load(
-      Path dir, OptimConfig optim, String device, double scoringTemperature, boolean resumeOptimizer) {
-    Qwen2Model model = Qwen2Model.load(dir, Devices.resolve(device));
+  public static PolicyState load(Path dir, OptimConfig optim, String device, double scoringTemperature,
+      boolean resumeOptimizer, LoraConfig lora, long seed) {
+    Path base = AdapterCheckpoints.base(dir);
+    Qwen2Model model = lora == null
+        ? AdapterCheckpoints.loadMerged(dir, Devices.resolve(device))
+        : Qwen2Model.load(base, Devices.resolve(device));
+    LoraAdapter adapter = null;
+    if (lora != null) {
+      try {
+        adapter = (AdapterCheckpoints.isAdapter(dir)
+            ? AdapterCheckpoints.loadForTraining(dir, model, lora)
+            : LoraAdapter.create(lora, model, seed)).attachTo(model);
+      } catch (RuntimeException e) {
+        model.close();
+        throw e;
+      }
+    }
     ModelResponseScorer scorer = new ModelResponseScorer(model, scoringTemperature);
     PolicyTrainer trainer = PolicyTrainer.builder()
-        .setParameters(model.parameters())
+        .setParameters(adapter != null ? adapter.parameters() : model.parameters())
         .setScorer(scorer)
         .optConfig(optim)
         .optVocabSize(model.config().vocabSize())
+        .optSeed(seed)
         .build();
     Path state = dir.resolve(OPTIMIZER_FILE);
-    if (resumeOptimizer && Files.isRegularFile(state)) {
+    // the saved state belongs to what was trained then: switching between adapter and every weight starts afresh
+    boolean sameKind = AdapterCheckpoints.isAdapter(dir) == (adapter != null);
+    if (resumeOptimizer && sameKind && Files.isRegularFile(state)) {
       trainer.loadState(state);
     }
-    return new PolicyState(model, trainer, scorer);
+    return new PolicyState(model, adapter, adapter != null ? base : null, trainer, scorer);
   }
 
   /**
@@ -95,8 +129,19 @@ public final class PolicyState implements AutoCloseable {
     return dir;
   }
 
+  /** The configured {@code policy.lora} when it applies to job {@code stage} ({@link LoraConfig#SFT}, ...), else null. */
+  public static LoraConfig adapterFor(LongctxConfig config, String stage) {
+    LoraConfig lora = config.policy().lora();
+    return lora.appliesTo(stage) ? lora : null;
+  }
+
   public Qwen2Model model() {
     return model;
+  }
+
+  /** The adapter being trained, or {@code null} when every weight trains. */
+  public LoraAdapter adapter() {
+    return adapter;
   }
 
   public PolicyTrainer trainer() {
@@ -136,14 +181,20 @@ public final class PolicyState implements AutoCloseable {
 
   /**
    * Writes the weights (Hugging Face layout), the optimizer state and {@code tokenizer}'s {@code tokenizer.json} to
-   * {@code dir}, replacing what is there: the directory is a complete Hugging Face model directory.
+   * {@code dir}, replacing what is there: the directory is a complete Hugging Face model directory. With LoRA it
+   * writes the adapter (PEFT layout, naming the base directory, which carries the tokenizer) and its optimizer
+   * state only.
    */
   public void save(Path dir, TokenizerSpec tokenizer) {
     try {
       Files.createDirectories(dir);
-      model.save(dir);
+      if (adapter != null) {
+        adapter.save(dir, base.toAbsolutePath().toString());
+      } else {
+        model.save(dir);
+        TokenizerFiles.writeInto(tokenizer, dir);
+      }
       trainer.saveState(dir.resolve(OPTIMIZER_FILE));
-      TokenizerFiles.writeInto(tokenizer, dir);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write checkpoint " + dir, e);
     }

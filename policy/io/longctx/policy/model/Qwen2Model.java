@@ -42,6 +42,7 @@ public final class Qwen2Model implements AutoCloseable {
   private final NDArray head;
   private int attentionChunk = DEFAULT_ATTENTION_CHUNK;
   private boolean fusedAttention = !"chunked".equals(System.getProperty("longctx.attention"));
+  private volatile ProjectionAdapter adapter;
 
   Qwen2Model(Qwen2Config config, NDManager manager, Map<String, NDArray> parameters) {
     this.config = config;
@@ -120,6 +121,20 @@ public final class Qwen2Model implements AutoCloseable {
 
   public int attentionChunk() {
     return attentionChunk;
+  }
+
+  /**
+   * Attaches an adapter (e.g. LoRA) whose delta is added to the linear projections' outputs from the next call on,
+   * or detaches it ({@code null}). The model does not own it: closing or replacing it is the caller's business.
+   */
+  public Qwen2Model setAdapter(ProjectionAdapter projectionAdapter) {
+    this.adapter = projectionAdapter;
+    return this;
+  }
+
+  /** The attached adapter, or {@code null}. */
+  public ProjectionAdapter adapter() {
+    return adapter;
   }
 
   /** A KV cache for {@code batch} sequences of up to {@code capacity} positions, allocated on {@code manager}. */
@@ -253,9 +268,9 @@ public final class Qwen2Model implements AutoCloseable {
     int kvHeads = config.numKeyValueHeads();
     int headDim = config.headDim();
     NDArray h = rmsNorm(x, w.inputNorm());
-    NDArray q = Linear.linear(h, w.qW(), w.qB()).singletonOrThrow().reshape(batch, length, heads, headDim);
-    NDArray k = Linear.linear(h, w.kW(), w.kB()).singletonOrThrow().reshape(batch, length, kvHeads, headDim);
-    NDArray v = Linear.linear(h, w.vW(), w.vB()).singletonOrThrow().reshape(batch, length, kvHeads, headDim);
+    NDArray q = project(index, Projection.Q_PROJ, h, w.qW(), w.qB()).reshape(batch, length, heads, headDim);
+    NDArray k = project(index, Projection.K_PROJ, h, w.kW(), w.kB()).reshape(batch, length, kvHeads, headDim);
+    NDArray v = project(index, Projection.V_PROJ, h, w.vW(), w.vB()).reshape(batch, length, kvHeads, headDim);
     if (w.qNorm() != null) { // Qwen3: per-head RMSNorm of q and k before the rotation
       q = rmsNorm(q, w.qNorm());
       k = rmsNorm(k, w.kNorm());
@@ -271,12 +286,20 @@ public final class Qwen2Model implements AutoCloseable {
     NDArray attn = Attention.attend(q, k, v, padBias, past, attentionChunk, fusedAttention)
         .transpose(0, 2, 1, 3)
         .reshape(batch, length, (long) heads * headDim);
-    x = x.add(Linear.linear(attn, w.oW(), w.oB()).singletonOrThrow());
+    x = x.add(project(index, Projection.O_PROJ, attn, w.oW(), w.oB()));
     h = rmsNorm(x, w.postNorm());
-    NDArray gate = Linear.linear(h, w.gateW()).singletonOrThrow();
-    NDArray up = Linear.linear(h, w.upW()).singletonOrThrow();
+    NDArray gate = project(index, Projection.GATE_PROJ, h, w.gateW(), null);
+    NDArray up = project(index, Projection.UP_PROJ, h, w.upW(), null);
     NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up);
-    return x.add(Linear.linear(act, w.downW()).singletonOrThrow());
+    return x.add(project(index, Projection.DOWN_PROJ, act, w.downW(), null));
+  }
+
+  /** {@code x W^T + b}, plus the attached adapter's delta for this projection when it has one. */
+  private NDArray project(int layer, Projection p, NDArray x, NDArray weight, NDArray bias) {
+    NDArray y = (bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias)).singletonOrThrow();
+    ProjectionAdapter a = adapter;
+    NDArray delta = a == null ? null : a.delta(layer, p, x);
+    return delta == null ? y : y.add(delta);
   }
 
   private NDArray rmsNorm(NDArray x, NDArray weight) {

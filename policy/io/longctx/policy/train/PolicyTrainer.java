@@ -40,6 +40,7 @@ public final class PolicyTrainer implements AutoCloseable {
   private final int vocabSize;
   private final boolean computeEntropy;
   private final NDManager manager;
+  private final Long seed;
   private long updates;
 
   private PolicyTrainer(Builder b) {
@@ -55,6 +56,7 @@ public final class PolicyTrainer implements AutoCloseable {
     this.epochs = b.epochs;
     this.vocabSize = b.vocabSize;
     this.computeEntropy = b.computeEntropy;
+    this.seed = b.seed;
     this.manager = NDManager.newBaseManager(params.values().iterator().next().getDevice());
     params.values().forEach(p -> p.setRequiresGradient(true));
   }
@@ -115,6 +117,9 @@ public final class PolicyTrainer implements AutoCloseable {
 
   private UpdateStats update(List<Item> mini) {
     long start = System.nanoTime();
+    if (seed != null) {
+      Engine.getInstance().setRandomSeed(updateSeed(seed, updates));
+    }
     int[] lengths = mini.stream().mapToInt(i -> i.response().length).toArray();
     LossDenominator denominator = LossDenominator.ofLengths(lengths);
     LossStats stats = LossStats.EMPTY;
@@ -174,6 +179,14 @@ public final class PolicyTrainer implements AutoCloseable {
     }
   }
 
+  /** The engine seed of update {@code update}: a mix of both, so neighbouring updates draw unrelated masks. */
+  static int updateSeed(long seed, long update) {
+    long h = seed * 0x9E3779B97F4A7C15L + update * 0xC2B2AE3D27D4EB4FL;
+    h ^= h >>> 33;
+    h *= 0xFF51AFD7ED558CCDL;
+    return (int) (h ^ (h >>> 33)) & Integer.MAX_VALUE;
+  }
+
   /** Saves the optimizer state and the update counter (the LR schedule position) for resuming. */
   public void saveState(Path file) throws IOException {
     optimizer.save(file);
@@ -207,6 +220,7 @@ public final class PolicyTrainer implements AutoCloseable {
     private int vocabSize;
     private boolean computeEntropy = true;
     private OptimConfig optimizerConfig;
+    private Long seed;
 
     private Builder() {
       optConfig(OptimConfig.defaults());
@@ -285,6 +299,16 @@ public final class PolicyTrainer implements AutoCloseable {
     /** Whether to compute the per-token entropy for the statistics (default true). */
     public Builder optComputeEntropy(boolean v) {
       this.computeEntropy = v;
+      return this;
+    }
+
+    /**
+     * Seeds the engine's random generator at the start of every update from (seed, update index), so stochastic
+     * layers of the forward pass (LoRA dropout) draw the same masks in a run resumed from a checkpoint. Unset (the
+     * default), the generator is left alone.
+     */
+    public Builder optSeed(long s) {
+      this.seed = s;
       return this;
     }
 

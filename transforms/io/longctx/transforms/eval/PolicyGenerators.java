@@ -12,7 +12,8 @@ public final class PolicyGenerators {
 
   /**
    * A loader for {@code checkpoint}: a Hugging Face model directory ({@code config.json} +
-   * {@code model.safetensors}), or {@code embedded} for the randomly initialised built-in model of the
+   * {@code model.safetensors}), a LoRA adapter directory over one (PEFT layout), or {@code embedded} for the
+   * randomly initialised built-in model of the
    * {@code policy.embedded} shape (seeded by {@code initSeed}). The tokenizer and device come from {@code policy}.
    */
   public static ResponseGenerator.Loader forCheckpoint(String checkpoint, PolicyConfig policy, long initSeed) {

@@ -4,6 +4,7 @@ import io.longctx.policy.PolicyConfig;
 import io.longctx.policy.generate.GenerationConfig;
 import io.longctx.policy.generate.GroupRequest;
 import io.longctx.policy.generate.GroupScheduler;
+import io.longctx.policy.lora.AdapterCheckpoints;
 import io.longctx.policy.model.Devices;
 import io.longctx.policy.model.Qwen2Config;
 import io.longctx.policy.model.Qwen2Model;
@@ -58,7 +59,7 @@ final class PolicyResponseGenerator implements ResponseGenerator {
             embeddedRopeTheta);
         model = Qwen2Model.random(Qwen2Config.embedded(shape, tok.vocabSize()), initSeed, device);
       } else {
-        model = Qwen2Model.load(Path.of(checkpoint), device);
+        model = AdapterCheckpoints.load(Path.of(checkpoint), device);
       }
       return new PolicyResponseGenerator(model, tok);
     }

@@ -34,6 +34,37 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void loraConfigIsTheOneKConfigWithLoraForRlAndItsKeysAreValidated() {
+    LongctxConfig lora = ConfigLoader.load(Path.of("conf/lora.yaml"));
+    assertThat(lora.policy().lora().enabled()).isTrue();
+    assertThat(lora.policy().lora().appliesTo("train")).isTrue();
+    assertThat(lora.policy().lora().appliesTo("sft")).isFalse();
+    Map<String, String> sets = new LinkedHashMap<>();
+    sets.put("policy.lora.enabled", "true");
+    sets.put("policy.lora.rank", "32");
+    sets.put("policy.lora.alpha", "64");
+    sets.put("policy.lora.stages", "[train]");
+    sets.put("optim.lr", String.valueOf(lora.optim().lr()));
+    sets.put("train.run", "lora");
+    sets.put("eval.run", "lora");
+    com.fasterxml.jackson.databind.JsonNode expected =
+        ConfigLoader.jsonMapper().valueToTree(ConfigLoader.load(Path.of("conf/local-1k.yaml"), sets));
+    com.fasterxml.jackson.databind.JsonNode actual = ConfigLoader.jsonMapper().valueToTree(lora);
+    assertThat(actual).as("conf/lora.yaml drifted from conf/local-1k.yaml").isEqualTo(expected);
+
+    assertThat(ConfigLoader.load(null).policy().lora().enabled()).isFalse();
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("policy.lora.rank", "0")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'policy.lora.rank': must be > 0, got 0");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("policy.lora.target-modules", "[q_proj, lm_head]")))
+        .hasMessageContaining("'policy.lora.target-modules[1]': must be one of [q_proj, k_proj, v_proj, o_proj,"
+            + " gate_proj, up_proj, down_proj], got 'lm_head'");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("policy.lora.stages", "[]")))
+        .hasMessageContaining("'policy.lora.stages': must list at least one of [sft, train]");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("policy.lora.dropout", "1.0")))
+        .hasMessageContaining("policy.lora.dropout");
+  }
+
+  @Test
   void fileOverridesDefaultsAndSetOverridesFile() throws Exception {
     Path p = yaml("train:\n  group-size: 4\n  batch-size: 3\n");
     Map<String, String> sets = new LinkedHashMap<>();

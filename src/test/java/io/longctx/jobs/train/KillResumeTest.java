@@ -37,7 +37,7 @@ class KillResumeTest extends SparkTestBase {
   /** Short enough to wait for, long enough that a starting JVM on a busy machine finds a killed holder's lease. */
   private static final int LEASE_TTL_S = 60;
 
-  private static String tail(Path log) throws java.io.IOException {
+  static String tail(Path log) throws java.io.IOException {
     List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of("(no log)");
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
   }
@@ -168,7 +168,7 @@ class KillResumeTest extends SparkTestBase {
         java.util.regex.Pattern.quote(ProcessIdentity.current().host()), pid);
   }
 
-  private static final List<String> VERSION_COLUMNS =
+  static final List<String> VERSION_COLUMNS =
       List.of("samples_version", "hard_samples_version_read", "hard_samples_version");
 
   private List<Row> commitRows(Path warehouse) {
@@ -194,6 +194,12 @@ class KillResumeTest extends SparkTestBase {
   }
 
   private static Process launchTrain(Path warehouse, Path log, String... flags) throws Exception {
+    return launchTrain(warehouse, log, Map.of(), flags);
+  }
+
+  /** A {@code train} child JVM on the tiny run "r" with the short lease, plus {@code extra} config settings. */
+  static Process launchTrain(Path warehouse, Path log, Map<String, String> extra, String... flags)
+      throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(ChildJvm.jvmOptions());
@@ -206,6 +212,7 @@ class KillResumeTest extends SparkTestBase {
     cmd.add("conf/local.yaml");
     Map<String, String> settings = new java.util.LinkedHashMap<>(TinyRuns.overrides(warehouse, "r"));
     settings.put("train.lease", "{ttl-seconds: " + LEASE_TTL_S + ", heartbeat-seconds: 5}");
+    settings.putAll(extra);
     for (Map.Entry<String, String> e : settings.entrySet()) {
       cmd.add("--set");
       cmd.add(e.getKey() + "=" + e.getValue());

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
 import io.longctx.policy.PolicyConfig;
+import io.longctx.policy.lora.LoraAdapter;
+import io.longctx.policy.lora.TestAdapters;
 import io.longctx.policy.model.Qwen2Config;
 import io.longctx.policy.model.Qwen2Model;
 import io.longctx.policy.tokenizer.ByteTokenizer;
@@ -98,6 +100,34 @@ class RolloutsTest extends SparkTestBase {
             .isEqualTo(reference);
       }
     }
+  }
+
+  @Test
+  void loraCheckpointsKeepTheBaseCachedAndSwapOnlyTheAdapter() {
+    String base = tinyCheckpoint("lora-base", 13L);
+    String[] adapters = new String[2];
+    try (Qwen2Model m = Qwen2Model.load(Path.of(base), Device.cpu())) {
+      for (int i = 0; i < 2; i++) {
+        try (LoraAdapter a = TestAdapters.trained(TestAdapters.lora(4, 8, 0), m, 20 + i, 0.5)) {
+          adapters[i] = dir.resolve("lora-" + i).toString();
+          a.save(Path.of(adapters[i]), Path.of(base).toAbsolutePath().toString());
+        }
+      }
+    }
+    int loads = LoadedPolicy.loads();
+    int adapterLoads = LoadedPolicy.adapterLoads();
+    List<String> onBase = responses(Rollouts.generate(prompts(), spec(base, 1, 64), 2));
+    List<String> onA = responses(Rollouts.generate(prompts(), spec(adapters[0], 1, 64), 2));
+    List<String> onAAgain = responses(Rollouts.generate(prompts(), spec(adapters[0], 1, 64), 1));
+    List<String> onB = responses(Rollouts.generate(prompts(), spec(adapters[1], 1, 64), 2));
+    List<String> onBaseAgain = responses(Rollouts.generate(prompts(), spec(base, 1, 64), 2));
+    // the base weights were read once; each adapter once, however many partitions and stages used it
+    assertThat(LoadedPolicy.loads() - loads).isEqualTo(1);
+    assertThat(LoadedPolicy.adapterLoads() - adapterLoads).isEqualTo(2);
+    assertThat(onAAgain).isEqualTo(onA);
+    assertThat(onA).isNotEqualTo(onBase);
+    assertThat(onB).isNotEqualTo(onA);
+    assertThat(onBaseAgain).as("the adapter is detached for a full checkpoint").isEqualTo(onBase);
   }
 
   @Test
