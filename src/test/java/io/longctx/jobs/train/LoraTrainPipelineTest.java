@@ -14,7 +14,6 @@ import io.longctx.policy.safetensors.SafetensorsReader;
 import io.longctx.testing.SparkTestBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
