@@ -84,6 +84,26 @@ class LoraAdapterTest extends GoldenModelTest {
   }
 
   @Test
+  void qwen3ModelsGetLoraThroughTheSameHook() {
+    for (String fixture : Golden.QWEN3_FIXTURES) {
+      Golden.Fixture f = Golden.qwen3(fixture);
+      try (Qwen2Model q3 = Qwen2Model.load(f.modelDir(), Device.cpu());
+          Qwen2Model merged = Qwen2Model.load(f.modelDir(), Device.cpu());
+          ai.djl.ndarray.NDManager qm = q3.manager().newSubManager()) {
+        int[] ids = new Random(4).ints(2 * 12, 0, q3.config().vocabSize()).toArray();
+        NDArray input = qm.create(ids, new Shape(2, 12));
+        NDArray base = q3.forward(input);
+        try (LoraAdapter a = trained(lora(4, 8, 0), q3, 8).attachTo(q3)) {
+          NDArray adapted = q3.forward(input);
+          a.mergeInto(merged.parameters());
+          assertThat(Golden.maxAbsDiff(adapted, base)).as(fixture).isGreaterThan(1e-3f);
+          assertThat(Golden.maxAbsDiff(merged.forward(input), adapted)).as(fixture).isLessThanOrEqualTo(1e-4f);
+        }
+      }
+    }
+  }
+
+  @Test
   void savesPeftFilesAndLoadsThemBack() throws Exception {
     NDArray ids = Golden.tensor("forward_input_ids", m);
     Path out = dir.resolve("adapter");
