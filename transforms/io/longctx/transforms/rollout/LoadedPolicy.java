@@ -9,6 +9,8 @@ import io.longctx.policy.tokenizer.ChatFormat;
 import io.longctx.policy.tokenizer.Tokenizer;
 import io.longctx.transforms.TaskDevices;
 import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A policy loaded on an executor: the model (on the task's GPU or the CPU), its tokenizer and chat template.
@@ -18,8 +20,7 @@ import java.nio.file.Path;
  */
 final class LoadedPolicy implements AutoCloseable {
   private static final ExecutorCache<LoadedPolicy> CACHE = new ExecutorCache<>();
-  private static final java.util.concurrent.atomic.AtomicInteger ADAPTER_LOADS =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private static final AtomicInteger ADAPTER_LOADS = new AtomicInteger();
 
   final Qwen2Model model;
   final Tokenizer tokenizer;
@@ -51,7 +52,7 @@ final class LoadedPolicy implements AutoCloseable {
   /** Attaches the adapter saved in {@code checkpoint} (none for a full checkpoint), reading it only when it changed. */
   private synchronized void useAdapterOf(Path checkpoint) {
     String wanted = AdapterCheckpoints.isAdapter(checkpoint) ? checkpoint.toString() : null;
-    if (java.util.Objects.equals(wanted, adapterDir)) {
+    if (Objects.equals(wanted, adapterDir)) {
       return;
     }
     model.setAdapter(null);
