@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       EvalCommand.class,
       GenerateCommand.class,
+      ServeCommand.class,
       ExportCommand.class,
       RewardCommand.class,
       ReportCommand.class,
