@@ -26,6 +26,8 @@ import io.longctx.policy.train.Rollout;
 import io.longctx.policy.train.UpdateStats;
 import io.longctx.rewards.Judge;
 import io.longctx.transforms.judge.JudgeBackends;
+import io.longctx.transforms.rollout.RolloutServer;
+import io.longctx.transforms.rollout.RolloutServerSession;
 import io.longctx.transforms.rollout.RolloutSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -116,6 +118,7 @@ public final class TrainPolicyJob {
       return new Result(run, first, previous.step(), curriculum.totalSteps(), previous.checkpointPath());
     }
     Judge judge = JudgeBackends.fromConfig(config.rewards().judge());
+    RolloutServerSession server = t.rollout().http() ? new RolloutServerSession(t.rollout(), run) : null;
     ProgressBar bar = new ProgressBar("train " + run, end - first + 1);
     // Step 0 is the starting checkpoint (SFT's last epoch, --from, or the initial weights): RL starts a fresh AdamW
     // and schedule there, as verl does; later steps resume the optimizer state their checkpoint saved.
@@ -124,7 +127,7 @@ public final class TrainPolicyJob {
         PolicyState.adapterFor(config, LoraConfig.TRAIN), t.seed())) {
       for (long step = first; step <= end; step++) {
         lease.ensureHeld();
-        previous = runStep(step, curriculum.at(step), previous, selector, policy, judge, tables);
+        previous = runStep(step, curriculum.at(step), previous, selector, policy, judge, server, tables);
         bar.advance(1);
       }
     }
@@ -150,7 +153,7 @@ public final class TrainPolicyJob {
   }
 
   private CheckpointRecord runStep(long step, PhaseStep at, CheckpointRecord previous, BatchSelector selector,
-      PolicyState policy, Judge judge, StepTables tables) {
+      PolicyState policy, Judge judge, RolloutServerSession serverSession, StepTables tables) {
     TrainConfig t = config.train();
     String run = t.run();
     CurriculumPhase phase = at.phase();
@@ -162,6 +165,8 @@ public final class TrainPolicyJob {
     int extra = 0;
     long kept = 0;
     ChatFormat chatFormat = ChatTemplates.forPolicy(config.policy());
+    // http backend: the server answers and holds this step's weights before any executor asks it for rollouts
+    RolloutServer server = serverSession == null ? null : serverSession.prepare(previous.checkpointPath());
     for (int attempt = 0; attempt <= (t.dynamicSampling() ? t.maxExtraBatches() : 0); attempt++) {
       extra = attempt; // batches drawn beyond the first
       StepBatch batch = attempt == 0
@@ -173,7 +178,7 @@ public final class TrainPolicyJob {
       RolloutSpec spec = new RolloutSpec(previous.checkpointPath(), new TokenizerSpec(config.policy().tokenizer()),
           chatFormat, config.policy().device(), t.groupSize(), phase.maxResponseTokens(),
           t.temperature(), t.topP(), t.topK(), t.seed() + 7919L * attempt, step, config.policy().cpuThreads(),
-          t.rolloutRowBudget());
+          t.rolloutRowBudget(), server);
       long r0 = System.nanoTime();
       Dataset<Row> rollouts = SparkSessions.withJobGroup(spark, "rollouts", "step " + step + " rollouts",
           () -> RlStep.rollouts(prompts, spec, t.rolloutPartitions(), modelNanos));
@@ -213,6 +218,7 @@ public final class TrainPolicyJob {
     policy.useAllCores(config.policy().cpuThreads());
     // Old log-probs recomputed on the driver with the weights that sampled, before the first update (as verl).
     List<float[]> old = policy.logProbs(promptIds, responseIds, config.optim().microBatchSize());
+    Double serverLogprobMad = server == null ? null : meanAbsDifference(old, keptRows);
     List<Rollout> batch = new ArrayList<>();
     for (int i = 0; i < keptRows.size(); i++) {
       batch.add(Rollout.of(promptIds.get(i), responseIds.get(i), old.get(i), (float) keptRows.get(i).getDouble(3)));
@@ -246,6 +252,7 @@ public final class TrainPolicyJob {
     m.put("time_optimizer_s", optS);
     m.put("time_io_s", ioS + (System.nanoTime() - io1) / 1e9);
     m.put("time_total_s", (System.nanoTime() - t0) / 1e9);
+    m.put("server_logprob_mad", serverLogprobMad);
     tables.writeSlice(TrainTables.metricRow(spark, run, step, "rl", phase.number(), m),
         warehouse.table(Warehouse.METRICS), run, step);
     CheckpointRecord commit = new CheckpointRecord(run, step, "rl", phase.number(), phase.name(),
@@ -291,6 +298,24 @@ public final class TrainPolicyJob {
 
   Path checkpointDir(String run, long step) {
     return warehouse.dir("checkpoint-files").resolve(run).resolve(String.format("step-%06d", step));
+  }
+
+  /**
+   * Mean absolute difference, over every token of the kept rows, between the log-probs the server reported and the
+   * ones recomputed on the driver (null when no row was kept).
+   */
+  static Double meanAbsDifference(List<float[]> driver, List<Row> keptRows) {
+    double sum = 0;
+    long n = 0;
+    for (int i = 0; i < keptRows.size(); i++) {
+      List<Float> server = keptRows.get(i).getList(2);
+      float[] d = driver.get(i);
+      for (int t = 0; t < Math.min(d.length, server.size()); t++) {
+        sum += Math.abs(d[t] - server.get(t));
+        n++;
+      }
+    }
+    return n == 0 ? null : sum / n;
   }
 
   static int[] ints(List<Integer> l) {

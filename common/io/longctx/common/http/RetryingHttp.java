@@ -77,7 +77,7 @@ public final class RetryingHttp {
     for (int attempt = 0; ; attempt++) {
       long retryAfterMs = -1;
       try {
-        HttpResponse<String> resp = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        HttpResponse<String> resp = receive(request);
         int status = resp.statusCode();
         if (status == 200) {
           try {
@@ -97,7 +97,7 @@ public final class RetryingHttp {
           }
         }
       } catch (IOException e) {
-        last = (e instanceof java.net.http.HttpTimeoutException ? "a timeout after " + policy.timeoutMs() + " ms"
+        last = (e instanceof java.net.http.HttpTimeoutException ? "a timeout"
             : "a connection failure") + " (" + e.getClass().getSimpleName()
             + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")";
       } catch (InterruptedException e) {
@@ -110,6 +110,29 @@ public final class RetryingHttp {
       if (!sleep(Math.max(backoffMs(attempt), retryAfterMs))) {
         return new Outcome.Failed<>("interrupted", attempt + 1);
       }
+    }
+  }
+
+  /**
+   * The whole reply within the timeout: {@link HttpRequest#timeout} only bounds the wait for the headers, so a body
+   * that stalls half-way would otherwise hang the caller.
+   */
+  private HttpResponse<String> receive(HttpRequest request) throws IOException, InterruptedException {
+    var future = client.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    long timeoutMs = request.timeout().map(Duration::toMillis).orElse(policy.timeoutMs());
+    try {
+      return future.get(timeoutMs + 1_000, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      future.cancel(true);
+      throw new java.net.http.HttpTimeoutException("no complete reply within " + timeoutMs + " ms");
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException(e.getCause());
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      throw e;
     }
   }
 

@@ -2,6 +2,7 @@ package io.longctx.jobs.config;
 
 import io.longctx.common.Check;
 import io.longctx.common.ConfigException;
+import io.longctx.transforms.rollout.RolloutBackendConfig;
 
 /**
  * The {@code train} config section: what one RL step samples and how a run is budgeted. The optimizer (LR,
@@ -20,6 +21,8 @@ import io.longctx.common.ConfigException;
  * @param rolloutRowBudget most sequences one rollout task decodes at once (continuous batching: rows of several
  *     groups decode together, each prompt prefilled once for its G samples); at least {@code groupSize}
  * @param lease the run lease that keeps two invocations of one run (train, sft, run) from writing at once
+ * @param rollout where rollouts are sampled: the built-in engine, or an OpenAI-compatible server
+ *     ({@code train.rollout.backend: http}, with its endpoint, weight hand-over and client limits)
  */
 public record TrainConfig(
     String run,
@@ -34,10 +37,12 @@ public record TrainConfig(
     int stepsPerInvocation,
     int rolloutPartitions,
     int rolloutRowBudget,
-    LeaseConfig lease) {
+    LeaseConfig lease,
+    RolloutBackendConfig rollout) {
 
   public static TrainConfig defaults() {
-    return new TrainConfig("local", 7L, 8, 16, 0.7, 0.95, 0, true, 2, 0, 2, 64, LeaseConfig.defaults());
+    return new TrainConfig("local", 7L, 8, 16, 0.7, 0.95, 0, true, 2, 0, 2, 64, LeaseConfig.defaults(),
+        RolloutBackendConfig.defaults());
   }
 
   public void validate() {
@@ -62,5 +67,9 @@ public record TrainConfig(
       throw new ConfigException("train.lease", "must be a mapping (ttl-seconds, heartbeat-seconds)");
     }
     lease.validate();
+    if (rollout == null) {
+      throw new ConfigException("train.rollout", "must be a mapping (backend, endpoint, ...)");
+    }
+    rollout.validate("train.rollout");
   }
 }

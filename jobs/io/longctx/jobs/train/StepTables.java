@@ -42,6 +42,7 @@ public final class StepTables {
         .format("delta")
         .mode(SaveMode.Overwrite)
         .option("replaceWhere", sliceCondition(run, step))
+        .option("mergeSchema", "true") // columns a newer build adds (e.g. a new metric) join an older table
         .save(path);
   }
 

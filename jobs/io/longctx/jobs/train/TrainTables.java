@@ -37,7 +37,7 @@ public final class TrainTables {
           "response_len_mean", "response_len_max", "entropy", "grad_norm", "lr", "loss", "clip_fraction",
           "updates", "tokens", "retrospective_picks", "hard_samples", "ledger_rows",
           "time_rollout_s", "time_rollout_model_s", "time_reward_s", "time_collect_s", "time_optimizer_s",
-          "time_io_s", "time_total_s");
+          "time_io_s", "time_total_s", "server_logprob_mad");
 
   /** Metrics that depend on the wall clock; excluded when two runs are compared for equality. */
   public static final List<String> TIMINGS = METRICS.stream().filter(m -> m.startsWith("time_")).toList();

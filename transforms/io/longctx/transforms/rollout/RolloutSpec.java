@@ -17,6 +17,8 @@ import java.io.Serializable;
  * @param cpuThreads PyTorch intra-op threads per task on a CPU executor; 0 = 1, since Spark already runs one task
  *     per core and more threads per task oversubscribe the cores
  * @param rowBudget most sequences a task decodes at once (continuous batching over the partition's groups)
+ * @param server the inference server to request the rollouts from; {@code null} samples with the built-in engine on
+ *     the executors
  */
 public record RolloutSpec(
     String checkpointDir,
@@ -31,5 +33,15 @@ public record RolloutSpec(
     long seed,
     long step,
     int cpuThreads,
-    int rowBudget)
-    implements Serializable {}
+    int rowBudget,
+    RolloutServer server)
+    implements Serializable {
+
+  /** A spec for the built-in engine. */
+  public RolloutSpec(String checkpointDir, TokenizerSpec tokenizer, ChatFormat chatTemplate, String device,
+      int groupSize, int maxNewTokens, double temperature, double topP, int topK, long seed, long step,
+      int cpuThreads, int rowBudget) {
+    this(checkpointDir, tokenizer, chatTemplate, device, groupSize, maxNewTokens, temperature, topP, topK, seed, step,
+        cpuThreads, rowBudget, null);
+  }
+}

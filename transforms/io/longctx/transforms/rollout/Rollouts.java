@@ -6,6 +6,7 @@ import io.longctx.policy.generate.Generation;
 import io.longctx.policy.generate.GenerationConfig;
 import io.longctx.policy.generate.GroupRequest;
 import io.longctx.policy.generate.GroupScheduler;
+import io.longctx.policy.tokenizer.Tokenizer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -21,7 +22,9 @@ import org.apache.spark.util.LongAccumulator;
 
 /**
  * Rollouts as a Spark stage: the batch's prompts are spread over partitions and each partition samples G
- * responses per prompt with the policy cached in its executor JVM.
+ * responses per prompt with the policy cached in its executor JVM, or, when the spec names a server, with one
+ * completions request per prompt to that server ({@link RolloutEngine}). Prompts are tokenised on the executors
+ * either way, so both backends see the same prompt ids and seeds.
  */
 public final class Rollouts {
   /** What {@link #generate} adds to each input row (one output row per response). */
@@ -94,41 +97,54 @@ public final class Rollouts {
       }
       prompts.sort(Comparator.comparing(r -> r.<String>getAs("sample_id")));
       long t0 = System.nanoTime();
-      LoadedPolicy policy = LoadedPolicy.forSpec(spec);
-      List<int[]> promptIds = new ArrayList<>(prompts.size());
-      List<GroupRequest> groups = new ArrayList<>(prompts.size());
-      for (Row r : prompts) {
-        int[] ids = policy.tokenizer.encode(policy.template.render(r.<String>getAs("prompt")));
-        promptIds.add(ids);
-        groups.add(new GroupRequest(ids, spec.groupSize(), groupSeed(spec.seed(), spec.step(), r.getAs("sample_id"))));
-      }
-      List<List<Generation>> generated = new GroupScheduler(policy.model, spec.rowBudget()).generate(groups, config(policy));
-      List<Row> out = new ArrayList<>(prompts.size() * spec.groupSize());
-      for (int i = 0; i < prompts.size(); i++) {
-        List<Generation> gens = generated.get(i);
-        for (int g = 0; g < gens.size(); g++) {
-          out.add(row(prompts.get(i), g, promptIds.get(i), gens.get(g), policy));
+      LoadedPolicy policy = spec.server() == null ? LoadedPolicy.forSpec(spec) : null;
+      Tokenizer tokenizer = policy != null ? policy.tokenizer : spec.tokenizer().open();
+      try {
+        RolloutEngine engine = policy != null
+            ? (ids, groups, sampling) -> new GroupScheduler(policy.model, spec.rowBudget()).generate(groups, sampling)
+            : new HttpRolloutEngine(spec.server());
+        List<int[]> promptIds = new ArrayList<>(prompts.size());
+        List<GroupRequest> groups = new ArrayList<>(prompts.size());
+        List<String> sampleIds = new ArrayList<>(prompts.size());
+        for (Row r : prompts) {
+          int[] ids = tokenizer.encode(spec.chatTemplate().render(r.<String>getAs("prompt")));
+          String sampleId = r.getAs("sample_id");
+          promptIds.add(ids);
+          sampleIds.add(sampleId);
+          groups.add(new GroupRequest(ids, spec.groupSize(), groupSeed(spec.seed(), spec.step(), sampleId)));
+        }
+        List<List<Generation>> generated = engine.generate(sampleIds, groups, config(tokenizer));
+        List<Row> out = new ArrayList<>(prompts.size() * spec.groupSize());
+        for (int i = 0; i < prompts.size(); i++) {
+          List<Generation> gens = generated.get(i);
+          for (int g = 0; g < gens.size(); g++) {
+            out.add(row(prompts.get(i), g, promptIds.get(i), gens.get(g), tokenizer));
+          }
+        }
+        if (modelNanos != null) {
+          modelNanos.add(System.nanoTime() - t0);
+        }
+        return out.iterator();
+      } finally {
+        if (policy == null) {
+          tokenizer.close();
         }
       }
-      if (modelNanos != null) {
-        modelNanos.add(System.nanoTime() - t0);
-      }
-      return out.iterator();
     }
 
     /** Sampling settings shared by every group; each group brings its own seed. */
-    private GenerationConfig config(LoadedPolicy policy) {
+    private GenerationConfig config(Tokenizer tokenizer) {
       GenerationConfig.Builder b = GenerationConfig.builder()
           .setMaxNewTokens(spec.maxNewTokens())
           .optTemperature(spec.temperature())
           .optTopP(spec.topP())
           .optTopK(spec.topK())
-          .optStopTokenIds(policy.tokenizer.stopTokenIds())
-          .optPadTokenId(policy.tokenizer.padTokenId());
+          .optStopTokenIds(tokenizer.stopTokenIds())
+          .optPadTokenId(tokenizer.padTokenId());
       return b.build();
     }
 
-    private Row row(Row in, int index, int[] promptIds, Generation gen, LoadedPolicy policy) {
+    private Row row(Row in, int index, int[] promptIds, Generation gen, Tokenizer tokenizer) {
       Object[] v = new Object[inputWidth + GENERATED.length()];
       for (int i = 0; i < inputWidth; i++) {
         v[i] = in.get(i);
@@ -138,7 +154,7 @@ public final class Rollouts {
       v[k++] = index;
       v[k++] = boxed(promptIds);
       v[k++] = boxed(ids);
-      v[k++] = policy.tokenizer.decode(gen.responseIds(policy.tokenizer.stopTokenIds()));
+      v[k++] = tokenizer.decode(gen.responseIds(tokenizer.stopTokenIds()));
       Float[] lp = new Float[gen.logProbs().length];
       for (int i = 0; i < lp.length; i++) {
         lp[i] = gen.logProbs()[i];
