@@ -120,7 +120,7 @@ public final class RunPipelineJob {
     EvalConfig e = config.eval().with(evalRun(config), stage.checkpoint(), null, null, null, null);
     LongctxConfig c = config.withEval(e);
     new EvaluateCheckpointJob(spark, c, warehouse, ResponseScorer.hybrid(c.rewards()))
-        .optGenerator(PolicyGenerators.forCheckpoint(stage.checkpoint(), c.policy(), e.seed()))
+        .optGenerator(EvalGenerators.forCheckpoint(c, stage.checkpoint()))
         .execute();
   }
 

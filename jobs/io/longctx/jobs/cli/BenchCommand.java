@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
       BenchLoraCommand.class,
       BenchPolicyCommand.class,
       BenchRewardsCommand.class,
+      BenchServeCommand.class,
       CurriculumBenchCommand.class,
     })
 public final class BenchCommand implements Runnable {

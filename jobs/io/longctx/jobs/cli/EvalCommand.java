@@ -100,8 +100,7 @@ public final class EvalCommand extends ConfiguredCommand {
   }
 
   private static ResponseGenerator.Loader generator(LongctxConfig config) {
-    return PolicyGenerators.forCheckpoint(
-        EvaluateCheckpointJob.checkpointOf(config), config.policy(), config.eval().seed());
+    return io.longctx.jobs.EvalGenerators.forCheckpoint(config, EvaluateCheckpointJob.checkpointOf(config));
   }
 
   private LongctxConfig withOptions(LongctxConfig config) {

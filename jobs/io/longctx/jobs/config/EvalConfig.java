@@ -2,6 +2,7 @@ package io.longctx.jobs.config;
 
 import io.longctx.common.Check;
 import io.longctx.common.ConfigException;
+import io.longctx.transforms.rollout.RolloutBackendConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,8 @@ import java.util.Map;
  * @param strict fail when a benchmark file has a bad record; when false the bad records are listed and skipped
  * @param responses optional JSON-lines file of responses generated elsewhere to score instead of generating
  * @param frames where the published Frames file's Wikipedia articles come from
+ * @param rollout where responses are generated: the built-in engine, or an OpenAI-compatible server
+ *     ({@code eval.rollout.backend: http}; the checkpoint reaches it as {@code eval.rollout.weights} says)
  */
 public record EvalConfig(
     String run,
@@ -46,7 +49,8 @@ public record EvalConfig(
     String golds,
     boolean strict,
     String responses,
-    FramesConfig frames) {
+    FramesConfig frames,
+    RolloutBackendConfig rollout) {
 
   public static final List<String> BENCHMARK_NAMES =
       List.of("docmath", "frames", "2wikimqa", "hotpotqa", "musique", "narrativeqa", "qasper", "longbench-v2",
@@ -76,7 +80,7 @@ public record EvalConfig(
     b.put("synth", List.of("synth/heldout.jsonl"));
     return new EvalConfig(
         "local", "", b, 1, false, 0.7, 0.95, 120_000, 10_000, 1234L, 8, 0, "first", true, "",
-        FramesConfig.defaults());
+        FramesConfig.defaults(), RolloutBackendConfig.defaults());
   }
 
   public void validate() {
@@ -105,6 +109,10 @@ public record EvalConfig(
       throw new ConfigException("eval.frames", "must be a section with pages and missing-pages");
     }
     frames.validate();
+    if (rollout == null) {
+      throw new ConfigException("eval.rollout", "must be a mapping (backend, endpoint, ...)");
+    }
+    rollout.validate("eval.rollout");
   }
 
   /** A copy with command-line choices applied (null leaves a setting as configured). */
@@ -117,6 +125,6 @@ public record EvalConfig(
         k != null ? k : samplesPerItem,
         newGreedy != null ? newGreedy : greedy,
         temperature, topP, maxInputTokens, maxNewTokens, seed, batchSize, partitions, golds, strict,
-        newResponses != null ? newResponses : responses, frames);
+        newResponses != null ? newResponses : responses, frames, rollout);
   }
 }

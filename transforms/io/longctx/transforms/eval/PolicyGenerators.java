@@ -2,6 +2,7 @@ package io.longctx.transforms.eval;
 
 import io.longctx.policy.PolicyConfig;
 import io.longctx.policy.tokenizer.TokenizerSpec;
+import io.longctx.transforms.rollout.RolloutServer;
 
 /** Builds the {@link ResponseGenerator.Loader} that evaluates a checkpoint with the policy engine. */
 public final class PolicyGenerators {
@@ -21,5 +22,14 @@ public final class PolicyGenerators {
     int[] shape = {e.hiddenSize(), e.layers(), e.attentionHeads(), e.kvHeads(), e.intermediateSize()};
     return new PolicyResponseGenerator.Loader(
         checkpoint, new TokenizerSpec(policy.tokenizer()), policy.device(), shape, e.ropeTheta(), initSeed);
+  }
+
+  /**
+   * A loader that asks an OpenAI-compatible server for the responses ({@code eval.rollout.backend: http}); the
+   * server must already hold the checkpoint's weights (see {@code RolloutServerSession#prepare}). Prompts are
+   * tokenised with {@code policy.tokenizer}.
+   */
+  public static ResponseGenerator.Loader forServer(RolloutServer server, PolicyConfig policy) {
+    return new ServerResponseGenerator.Loader(server, new TokenizerSpec(policy.tokenizer()));
   }
 }
