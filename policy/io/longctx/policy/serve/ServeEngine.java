@@ -59,9 +59,12 @@ final class ServeEngine implements AutoCloseable {
   private final Tokenizer tokenizer;
   private final Object modelLock = new Object();
   private Qwen2Model model;
-  private String modelPath;
+  private volatile String modelPath;
+  private volatile int vocabSize;
+  private volatile int maxPositions;
   private ProjectionAdapter startAdapter;
-  private final Map<String, Adapter> adapters = new LinkedHashMap<>();
+  // changed under modelLock; read without it, so that requests are validated while a batch runs
+  private final Map<String, Adapter> adapters = new java.util.concurrent.ConcurrentHashMap<>();
   private final ArrayDeque<Job> queue = new ArrayDeque<>();
   private final Semaphore admitted;
   private final Thread worker;
@@ -77,6 +80,8 @@ final class ServeEngine implements AutoCloseable {
     this.model = AdapterCheckpoints.load(options.model(), device);
     this.modelPath = options.model().toAbsolutePath().toString();
     this.startAdapter = model.adapter();
+    this.vocabSize = model.config().vocabSize();
+    this.maxPositions = model.config().maxPositionEmbeddings();
     this.admitted = new Semaphore(options.queueSize());
     this.worker = new Thread(this::loop, "longctx-serve-engine");
     worker.setDaemon(true);
@@ -84,21 +89,15 @@ final class ServeEngine implements AutoCloseable {
   }
 
   int vocabSize() {
-    synchronized (modelLock) {
-      return model.config().vocabSize();
-    }
+    return vocabSize;
   }
 
   int maxPositions() {
-    synchronized (modelLock) {
-      return model.config().maxPositionEmbeddings();
-    }
+    return maxPositions;
   }
 
   String modelPath() {
-    synchronized (modelLock) {
-      return modelPath;
-    }
+    return modelPath;
   }
 
   int[] encode(String text) {
@@ -118,15 +117,11 @@ final class ServeEngine implements AutoCloseable {
   }
 
   List<String> adapterNames() {
-    synchronized (modelLock) {
-      return List.copyOf(adapters.keySet());
-    }
+    return adapters.keySet().stream().sorted().toList();
   }
 
   boolean hasAdapter(String name) {
-    synchronized (modelLock) {
-      return adapters.containsKey(name);
-    }
+    return adapters.containsKey(name);
   }
 
   /** Admits a request, or refuses it at once when the queue is full. */
@@ -198,6 +193,8 @@ final class ServeEngine implements AutoCloseable {
       adapters.clear();
       model = fresh;
       modelPath = dir.toString();
+      vocabSize = fresh.config().vocabSize();
+      maxPositions = fresh.config().maxPositionEmbeddings();
       startAdapter = fresh.adapter();
       old.close();
     }
