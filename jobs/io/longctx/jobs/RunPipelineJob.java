@@ -13,7 +13,6 @@ import io.longctx.jobs.config.LongctxConfig;
 import io.longctx.jobs.train.PolicyState;
 import io.longctx.jobs.train.RunLease;
 import io.longctx.jobs.train.RunLeases;
-import io.longctx.transforms.eval.PolicyGenerators;
 import io.longctx.transforms.eval.ResponseScorer;
 import io.longctx.transforms.synth.SynthGenerator;
 import io.longctx.transforms.synth.SynthWriter;
