@@ -60,7 +60,7 @@ class GroupAdvantagesTest extends SparkTestBase {
     }
     List<Row> grpo = GroupAdvantages.compute(frame(rows), "sample_id", "reward", GRPO).collectAsList();
     List<Row> drGrpo = GroupAdvantages.compute(frame(rows), "sample_id", "reward",
-        new RewardsConfig.AdvantageConfig(false, 1e-6)).collectAsList();
+        new RewardsConfig.AdvantageConfig(false, 1e-6, "group")).collectAsList();
     assertThat(grpo).hasSize(rows.size());
     checkAdvantages(grpo, groups, true);
     checkAdvantages(drGrpo, groups, false);
