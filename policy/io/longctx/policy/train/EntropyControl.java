@@ -71,8 +71,9 @@ public final class EntropyControl {
       }
       tokens += e.length;
     }
-    double entropy = tokens == 0 ? 0 : sum / tokens;
-    AepoState state = nextState(optim.aepo(), previous, entropy);
+    double entropy = tokens == 0 ? Double.NaN : sum / tokens;
+    // an empty batch (no group with varying accuracy) says nothing about the entropy: the gate holds
+    AepoState state = tokens == 0 ? previous : nextState(optim.aepo(), previous, entropy);
     List<float[]> weights = clipWeights(optim.negativeClip(), batch, entropies);
     List<Rollout> out = new ArrayList<>(batch.size());
     int dropped = 0;
