@@ -14,8 +14,15 @@ import java.util.List;
  * @param phases phase k trains on prompts whose token length is in (cap_{k-1}, cap_k], or in
  *     (min-input-tokens, cap_k] when the phase sets a lower bound of its own (at least cap_{k-1})
  * @param retrospective how hard samples from earlier phases re-enter later batches
+ * @param taskBalance equal (or configured) shares of every batch per task (QwenLong-L1.5's task-balanced sampling)
  */
-public record CurriculumConfig(long seed, boolean singleStage, List<Phase> phases, Retrospective retrospective) {
+public record CurriculumConfig(
+    long seed, boolean singleStage, List<Phase> phases, Retrospective retrospective, TaskBalance taskBalance) {
+
+  /** Without task balance (the recipe of QwenLong-L1). */
+  public CurriculumConfig(long seed, boolean singleStage, List<Phase> phases, Retrospective retrospective) {
+    this(seed, singleStage, phases, retrospective, TaskBalance.off());
+  }
 
   /** The modes of {@code curriculum.retrospective.mode}. */
   public static final List<String> MODES = List.of(Retrospective.ZERO_ACCURACY, Retrospective.IMPORTANCE);
@@ -25,7 +32,8 @@ public record CurriculumConfig(long seed, boolean singleStage, List<Phase> phase
         7L,
         false,
         List.of(new Phase("phase-1", 512, 64, 4), new Phase("phase-2", 1024, 64, 4)),
-        Retrospective.defaults());
+        Retrospective.defaults(),
+        TaskBalance.off());
   }
 
   public void validate() {
@@ -58,6 +66,10 @@ public record CurriculumConfig(long seed, boolean singleStage, List<Phase> phase
       throw new ConfigException("curriculum.retrospective", "must be a mapping (enabled, mode, share, max-weight)");
     }
     retrospective.validate();
+    if (taskBalance == null) {
+      throw new ConfigException("curriculum.task-balance", "must be a mapping (enabled, shares)");
+    }
+    taskBalance.validate();
   }
 
   /**
@@ -100,6 +112,36 @@ public record CurriculumConfig(long seed, boolean singleStage, List<Phase> phase
         throw new ConfigException(
             "curriculum.retrospective.max-weight",
             "must be a finite number >= 1 (difficulty is >= 1), got " + maxWeight);
+      }
+    }
+  }
+
+  /**
+   * The {@code curriculum.task-balance} section (QwenLong-L1.5's task-balanced sampling): each batch, retrospective
+   * picks included, takes a fixed share per task ({@code data_source}) of the phase pool.
+   *
+   * @param enabled false draws every batch from the whole phase pool (the QwenLong-L1 recipe)
+   * @param shares task -> relative weight; empty gives every task of the phase pool an equal share. A task the
+   *     map does not name gets no share; weights need not sum to 1
+   */
+  public record TaskBalance(boolean enabled, java.util.Map<String, Double> shares) {
+    public static TaskBalance off() {
+      return new TaskBalance(false, java.util.Map.of());
+    }
+
+    public TaskBalance {
+      shares = shares == null ? java.util.Map.of() : java.util.Map.copyOf(shares);
+    }
+
+    public void validate() {
+      for (java.util.Map.Entry<String, Double> e : shares.entrySet()) {
+        if (e.getValue() == null || !(e.getValue() >= 0) || Double.isInfinite(e.getValue())) {
+          throw new ConfigException("curriculum.task-balance.shares." + e.getKey(),
+              "must be a finite weight >= 0, got " + e.getValue());
+        }
+      }
+      if (enabled && !shares.isEmpty() && shares.values().stream().allMatch(v -> v == 0)) {
+        throw new ConfigException("curriculum.task-balance.shares", "gives every task weight 0");
       }
     }
   }
