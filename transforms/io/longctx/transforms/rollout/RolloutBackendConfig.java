@@ -22,7 +22,8 @@ import java.util.List;
  * @param backoffBaseMs the first retry's delay; doubled per retry, capped at 64 s
  * @param concurrency requests in flight per executor JVM
  * @param weights how each step's checkpoint reaches the server: {@code auto} ({@code lora} for an adapter checkpoint,
- *     else {@code full}), {@code lora} (vLLM's {@code POST /v1/load_lora_adapter}, then {@code model} = the adapter
+ *     after pushing its base once per session with {@code full} where the server has that endpoint; else
+ *     {@code full}), {@code lora} (vLLM's {@code POST /v1/load_lora_adapter}, then {@code model} = the adapter
  *     name), {@code full} (SGLang's {@code POST /update_weights_from_disk}) or {@code none} (the server keeps its
  *     weights: only for evaluation of a fixed model or tests). The checkpoint directory must be readable by the
  *     server (shared storage).

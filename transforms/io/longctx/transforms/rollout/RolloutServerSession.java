@@ -16,7 +16,9 @@ import java.time.Duration;
  * ({@code GET /health}) and hands it the step's weights, then tells the executors what to request
  * ({@link #prepare}). LoRA weights go through vLLM's {@code POST /v1/load_lora_adapter} (the adapter is named
  * {@code <run>-<checkpoint directory>}, requests then name it as {@code model}, and the previous step's adapter is
- * unloaded); full weights through SGLang's {@code POST /update_weights_from_disk}. The server reads the checkpoint
+ * unloaded); full weights through SGLang's {@code POST /update_weights_from_disk}. With {@code auto}, a session's
+ * first adapter is preceded by its base through {@code update_weights_from_disk} (skipped when the server has no such
+ * endpoint), so a server restarted on other weights still samples the run's model. The server reads the checkpoint
  * from the path the trainer wrote, so both must share that storage; a server that cannot read it answers with an
  * error that is reported with that advice. One session per training invocation; not thread-safe.
  */
@@ -27,6 +29,7 @@ public final class RolloutServerSession {
   private final String run;
   private final RetryingHttp http;
   private String loadedAdapter;
+  private boolean basePushed;
 
   public RolloutServerSession(RolloutBackendConfig cfg, String run) {
     this.cfg = cfg;
@@ -54,6 +57,9 @@ public final class RolloutServerSession {
       throw RolloutErrors.notShared(checkpoint);
     }
     if ("lora".equals(mode) && AdapterCheckpoints.isAdapter(dir)) {
+      if ("auto".equals(cfg.weights()) && !basePushed) {
+        pushBase(AdapterCheckpoints.base(dir)); // e.g. a server restarted on other weights
+      }
       model = loadAdapter(dir);
     } else if ("full".equals(mode)) {
       updateWeights(dir);
@@ -70,6 +76,22 @@ public final class RolloutServerSession {
     if (o instanceof RetryingHttp.Outcome.Refused<String> r) {
       throw RolloutErrors.unreachable(root(), "GET /health answered HTTP " + r.status());
     }
+  }
+
+  /**
+   * With {@code auto}, the first adapter of a session goes over the adapters' base, handed to the server through
+   * {@code update_weights_from_disk}; a server without that endpoint (404, e.g. vLLM) must have been started on it.
+   */
+  private void pushBase(Path base) {
+    String abs = base.toAbsolutePath().toString();
+    String url = root() + "/update_weights_from_disk";
+    RetryingHttp.Outcome<String> o = http.send(
+        request(url, JSON.createObjectNode().put("model_path", abs).toString(), cfg.timeoutMs()), b -> b);
+    if (!(o instanceof RetryingHttp.Outcome.Refused<String> r && (r.status() == 404 || r.status() == 405))) {
+      check(o, url, abs);
+    }
+    basePushed = true;
+    loadedAdapter = null; // a weight update drops the server's adapters
   }
 
   private String loadAdapter(Path dir) {
@@ -110,6 +132,8 @@ public final class RolloutServerSession {
     if (reply.has("success") && !reply.get("success").asBoolean()) {
       throw RolloutErrors.weightsRefused(url, abs, 200, reply.path("message").asText(reply.toString()));
     }
+    basePushed = true;
+    loadedAdapter = null;
   }
 
   private static JsonNode json(String body) {
