@@ -14,14 +14,29 @@ import java.util.List;
  * @param phases phase k trains on prompts whose token length is in (cap_{k-1}, cap_k], or in
  *     (min-input-tokens, cap_k] when the phase sets a lower bound of its own (at least cap_{k-1})
  * @param retrospective how hard samples from earlier phases re-enter later batches
+ * @param taskBalance equal (or configured) shares of every batch per task (QwenLong-L1.5's task-balanced sampling)
  * @param passRateFilter drops samples whose pass rate under the start policy ({@code sample_difficulty}) is outside
  *     a band from the phase pools before batches are drawn
  */
 public record CurriculumConfig(
-    long seed, boolean singleStage, List<Phase> phases, Retrospective retrospective, PassRateFilter passRateFilter) {
+    long seed, boolean singleStage, List<Phase> phases, Retrospective retrospective, TaskBalance taskBalance,
+    PassRateFilter passRateFilter) {
 
+  /** Without task balance (the recipe of QwenLong-L1) and without the pass-rate filter. */
   public CurriculumConfig(long seed, boolean singleStage, List<Phase> phases, Retrospective retrospective) {
-    this(seed, singleStage, phases, retrospective, PassRateFilter.defaults());
+    this(seed, singleStage, phases, retrospective, TaskBalance.off(), PassRateFilter.defaults());
+  }
+
+  /** Without the pass-rate filter. */
+  public CurriculumConfig(
+      long seed, boolean singleStage, List<Phase> phases, Retrospective retrospective, TaskBalance taskBalance) {
+    this(seed, singleStage, phases, retrospective, taskBalance, PassRateFilter.defaults());
+  }
+
+  /** Without task balance. */
+  public CurriculumConfig(
+      long seed, boolean singleStage, List<Phase> phases, Retrospective retrospective, PassRateFilter passRateFilter) {
+    this(seed, singleStage, phases, retrospective, TaskBalance.off(), passRateFilter);
   }
 
   /** The modes of {@code curriculum.retrospective.mode}. */
@@ -33,6 +48,7 @@ public record CurriculumConfig(
         false,
         List.of(new Phase("phase-1", 512, 64, 4), new Phase("phase-2", 1024, 64, 4)),
         Retrospective.defaults(),
+        TaskBalance.off(),
         PassRateFilter.defaults());
   }
 
@@ -66,6 +82,10 @@ public record CurriculumConfig(
       throw new ConfigException("curriculum.retrospective", "must be a mapping (enabled, mode, share, max-weight)");
     }
     retrospective.validate();
+    if (taskBalance == null) {
+      throw new ConfigException("curriculum.task-balance", "must be a mapping (enabled, shares)");
+    }
+    taskBalance.validate();
     if (passRateFilter == null) {
       throw new ConfigException("curriculum.pass-rate-filter",
           "must be a mapping (enabled, min, max, keep-unscored, seed-ledger, k, all-samples)");
@@ -162,6 +182,36 @@ public record CurriculumConfig(
         throw new ConfigException(
             "curriculum.retrospective.max-weight",
             "must be a finite number >= 1 (difficulty is >= 1), got " + maxWeight);
+      }
+    }
+  }
+
+  /**
+   * The {@code curriculum.task-balance} section (QwenLong-L1.5's task-balanced sampling): each batch, retrospective
+   * picks included, takes a fixed share per task ({@code data_source}) of the phase pool.
+   *
+   * @param enabled false draws every batch from the whole phase pool (the QwenLong-L1 recipe)
+   * @param shares task -> relative weight; empty gives every task of the phase pool an equal share. A task the
+   *     map does not name gets no share; weights need not sum to 1
+   */
+  public record TaskBalance(boolean enabled, java.util.Map<String, Double> shares) {
+    public static TaskBalance off() {
+      return new TaskBalance(false, java.util.Map.of());
+    }
+
+    public TaskBalance {
+      shares = shares == null ? java.util.Map.of() : java.util.Map.copyOf(shares);
+    }
+
+    public void validate() {
+      for (java.util.Map.Entry<String, Double> e : shares.entrySet()) {
+        if (e.getValue() == null || !(e.getValue() >= 0) || Double.isInfinite(e.getValue())) {
+          throw new ConfigException("curriculum.task-balance.shares." + e.getKey(),
+              "must be a finite weight >= 0, got " + e.getValue());
+        }
+      }
+      if (enabled && !shares.isEmpty() && shares.values().stream().allMatch(v -> v == 0)) {
+        throw new ConfigException("curriculum.task-balance.shares", "gives every task weight 0");
       }
     }
   }

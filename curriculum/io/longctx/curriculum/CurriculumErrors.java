@@ -36,6 +36,15 @@ final class CurriculumErrors {
             + "). Align curriculum.phases[*].max-input-tokens with curate.buckets, or curate longer/shorter prompts.");
   }
 
+  static CurriculumException noBalancedTask(
+      CurriculumPhase phase, java.util.Collection<String> poolTasks, java.util.Collection<String> named) {
+    return new CurriculumException(
+        "Phase " + phase.number() + " ('" + phase.name() + "'): curriculum.task-balance.shares names "
+            + new java.util.TreeSet<>(named) + " but the phase pool's tasks (data_source) are "
+            + new java.util.TreeSet<>(poolTasks) + "; give at least one of them a weight > 0, or leave shares empty"
+            + " for equal shares.");
+  }
+
   static CurriculumException badBatchSize(int batchSize) {
     return new CurriculumException("Batch size must be > 0, got " + batchSize + ". Set train.batch-size.");
   }

@@ -1,6 +1,7 @@
 package io.longctx.jobs;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import io.longctx.curriculum.BatchSelector;
 import io.longctx.curriculum.Curriculum;
@@ -17,6 +18,8 @@ import io.longctx.jobs.train.PolicyState;
 import io.longctx.jobs.train.RlStep;
 import io.longctx.jobs.train.RunLease;
 import io.longctx.jobs.train.RunLeases;
+import io.longctx.jobs.train.EntropyControlState;
+import io.longctx.jobs.train.StepMetrics;
 import io.longctx.jobs.train.StepTables;
 import io.longctx.jobs.train.TrainTables;
 import io.longctx.jobs.train.TrainTables.CheckpointRecord;
@@ -24,6 +27,7 @@ import io.longctx.policy.chat.ChatTemplates;
 import io.longctx.policy.lora.LoraConfig;
 import io.longctx.policy.tokenizer.ChatFormat;
 import io.longctx.policy.tokenizer.TokenizerSpec;
+import io.longctx.policy.train.EntropyControl;
 import io.longctx.policy.train.Rollout;
 import io.longctx.policy.train.UpdateStats;
 import io.longctx.rewards.Judge;
@@ -31,9 +35,7 @@ import io.longctx.transforms.judge.JudgeBackends;
 import io.longctx.transforms.rollout.RolloutSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -179,24 +181,63 @@ public final class TrainPolicyJob {
     return dv;
   }
 
+  /**
+   * One RL step, stage by stage: sample and score (dynamic sampling's extra batches included), record rollouts and
+   * the ledger, build the training batch (old log-probs, entropy controls), optimize, save, commit.
+   */
   private CheckpointRecord runStep(long step, PhaseStep at, CheckpointRecord previous, BatchSelector selector,
       PolicyState policy, Judge judge, StepTables tables) {
-    TrainConfig t = config.train();
-    String run = t.run();
+    String run = config.train().run();
     CurriculumPhase phase = at.phase();
-    long t0 = System.nanoTime();
+    StepMetrics metrics = new StepMetrics();
+    Sampled sampled = sampleAndScore(step, phase, previous, selector, judge, metrics);
+    Dataset<Row> scored = sampled.scored();
+    HardSampleLedger ledger = new HardSampleLedger(warehouse.table(Warehouse.HARD_SAMPLES));
+    HardSampleLedger.MergeResult merged = metrics.timed("io", () -> {
+      tables.writeSlice(scored, warehouse.table(Warehouse.ROLLOUTS), run, step);
+      return ledger.merge(RlStep.ledgerStats(scored), run, phase.number(), step, previous.checkpointPath());
+    });
+    List<Row> keptRows = metrics.timed("collect", () -> RlStep.kept(scored).collectAsList());
+    TrainingBatch batch = metrics.timed("optimizer", () -> trainingBatch(keptRows, policy, previous));
+    List<UpdateStats> updates = metrics.timed("optimizer",
+        () -> batch.rollouts().isEmpty() ? List.<UpdateStats>of() : policy.trainer().step(batch.rollouts()));
+    Path dir = checkpointDir(run, step);
+    metrics.timed("io", () -> {
+      policy.save(dir, new TokenizerSpec(config.policy().tokenizer()));
+      EntropyControlState.write(dir, batch.aepo());
+      return null;
+    });
+    metrics.summary(RlStep.summary(scored), sampled.extraBatches());
+    metrics.entropyControl(batch.control());
+    metrics.updates(updates);
+    metrics.ledger(ledger.read(spark).where(col("run").equalTo(run)));
+    tables.writeSlice(TrainTables.metricRow(spark, run, step, "rl", phase.number(), metrics.values()),
+        warehouse.table(Warehouse.METRICS), run, step);
+    CheckpointRecord commit = new CheckpointRecord(run, step, "rl", phase.number(), phase.name(),
+        dir.toAbsolutePath().toString(), previous.samplesVersion(), previous.hardSamplesVersion(),
+        merged.version(), config.train().seed(), previous.checkpointPath());
+    tables.writeSlice(TrainTables.checkpointRow(spark, commit), warehouse.table(Warehouse.CHECKPOINTS), run, step);
+    return commit;
+  }
+
+  /** A step's scored rollouts over all its batches, and how many batches beyond the first were drawn. */
+  private record Sampled(Dataset<Row> scored, int extraBatches) {}
+
+  /**
+   * Draws the step's batch, samples G responses per prompt on the executors and scores them; with dynamic sampling,
+   * draws further batches (new prompts only) while fewer than {@code batch-size} groups have varying accuracy.
+   */
+  private Sampled sampleAndScore(long step, CurriculumPhase phase, CheckpointRecord previous, BatchSelector selector,
+      Judge judge, StepMetrics metrics) {
+    TrainConfig t = config.train();
     LongAccumulator modelNanos = spark.sparkContext().longAccumulator("rollout-model-nanos");
-    double rolloutS = 0;
-    double rewardS = 0;
+    ChatFormat chatFormat = ChatTemplates.forPolicy(config.policy());
     Dataset<Row> all = null;
     int extra = 0;
-    long kept = 0;
-    ChatFormat chatFormat = ChatTemplates.forPolicy(config.policy());
     for (int attempt = 0; attempt <= (t.dynamicSampling() ? t.maxExtraBatches() : 0); attempt++) {
       extra = attempt; // batches drawn beyond the first
-      StepBatch batch = attempt == 0
-          ? selector.replay(spark, step, previous.samplesVersion(), previous.hardSamplesVersion())
-          : extraSelector(attempt).replay(spark, step, previous.samplesVersion(), previous.hardSamplesVersion());
+      StepBatch batch = (attempt == 0 ? selector : extraSelector(attempt))
+          .replay(spark, step, previous.samplesVersion(), previous.hardSamplesVersion());
       Dataset<Row> prompts = all == null
           ? RlStep.prompts(batch, attempt)
           : RlStep.prompts(batch, attempt).join(all.select("sample_id").distinct(), "sample_id", "left_anti");
@@ -204,36 +245,31 @@ public final class TrainPolicyJob {
           chatFormat, config.policy().device(), t.groupSize(), phase.maxResponseTokens(),
           t.temperature(), t.topP(), t.topK(), t.seed() + 7919L * attempt, step, config.policy().cpuThreads(),
           t.rolloutRowBudget());
-      long r0 = System.nanoTime();
-      Dataset<Row> rollouts = SparkSessions.withJobGroup(spark, "rollouts", "step " + step + " rollouts",
-          () -> RlStep.rollouts(prompts, spec, t.rolloutPartitions(), modelNanos));
-      long r1 = System.nanoTime();
-      Dataset<Row> scored = SparkSessions.withJobGroup(spark, "rewards", "step " + step + " rewards",
-          () -> RlStep.score(rollouts, config.rewards(), judge, phase));
-      rolloutS += (r1 - r0) / 1e9;
-      rewardS += (System.nanoTime() - r1) / 1e9;
+      Dataset<Row> rollouts = metrics.timed("rollout", () -> SparkSessions.withJobGroup(spark, "rollouts",
+          "step " + step + " rollouts", () -> RlStep.rollouts(prompts, spec, t.rolloutPartitions(), modelNanos)));
+      Dataset<Row> scored = metrics.timed("reward", () -> SparkSessions.withJobGroup(spark, "rewards",
+          "step " + step + " rewards", () -> RlStep.score(rollouts, config.rewards(), judge, phase)));
       all = all == null ? scored : all.unionByName(scored);
-      kept = all.where(col("kept")).select("sample_id").distinct().count();
+      long kept = all.where(col("kept")).select("sample_id").distinct().count();
       if (!t.dynamicSampling() || kept >= t.batchSize()) {
         break;
       }
     }
-    Dataset<Row> scored = all.withColumn("run", org.apache.spark.sql.functions.lit(run))
-        .withColumn("step", org.apache.spark.sql.functions.lit(step))
-        .withColumn("phase", org.apache.spark.sql.functions.lit(phase.number()));
+    metrics.time("rollout_model", modelNanos.value() / 1e9);
+    Dataset<Row> scored = all.withColumn("run", lit(t.run()))
+        .withColumn("step", lit(step))
+        .withColumn("phase", lit(phase.number()));
+    return new Sampled(scored, extra);
+  }
 
-    long io0 = System.nanoTime();
-    tables.writeSlice(scored, warehouse.table(Warehouse.ROLLOUTS), run, step);
-    HardSampleLedger ledger = new HardSampleLedger(warehouse.table(Warehouse.HARD_SAMPLES));
-    HardSampleLedger.MergeResult merged =
-        ledger.merge(RlStep.ledgerStats(scored), run, phase.number(), step, previous.checkpointPath());
-    double ioS = (System.nanoTime() - io0) / 1e9;
+  /** The optimizer's batch, what the entropy controls did to it (null when off) and the AEPO gate after it. */
+  private record TrainingBatch(List<Rollout> rollouts, EntropyControl.Result control, EntropyControl.AepoState aepo) {}
 
-    long c0 = System.nanoTime();
-    List<Row> keptRows = RlStep.kept(scored).collectAsList();
-    double collectS = (System.nanoTime() - c0) / 1e9;
-
-    long o0 = System.nanoTime();
+  /**
+   * The kept rollouts as the optimizer's batch: old log-probs recomputed on the driver with the weights that sampled,
+   * before the first update (as verl); with AEPO or negative clipping also the per-token entropies they act on.
+   */
+  private TrainingBatch trainingBatch(List<Row> keptRows, PolicyState policy, CheckpointRecord previous) {
     List<int[]> promptIds = new ArrayList<>();
     List<int[]> responseIds = new ArrayList<>();
     for (Row r : keptRows) {
@@ -241,48 +277,22 @@ public final class TrainPolicyJob {
       responseIds.add(ints(r.getList(1)));
     }
     policy.useAllCores(config.policy().cpuThreads());
-    // Old log-probs recomputed on the driver with the weights that sampled, before the first update (as verl).
-    List<float[]> old = policy.logProbs(promptIds, responseIds, config.optim().microBatchSize());
+    boolean control = config.optim().needsOldEntropy();
+    PolicyState.TokenStats old =
+        policy.scores(promptIds, responseIds, config.optim().microBatchSize(), control);
     List<Rollout> batch = new ArrayList<>();
+    double[] rewards = new double[keptRows.size()];
     for (int i = 0; i < keptRows.size(); i++) {
-      batch.add(Rollout.of(promptIds.get(i), responseIds.get(i), old.get(i), (float) keptRows.get(i).getDouble(3)));
+      Row r = keptRows.get(i);
+      batch.add(Rollout.of(promptIds.get(i), responseIds.get(i), old.logProbs().get(i), (float) r.getDouble(3)));
+      rewards[i] = r.getDouble(4);
     }
-    List<UpdateStats> updates = batch.isEmpty() ? List.of() : policy.trainer().step(batch);
-    double optS = (System.nanoTime() - o0) / 1e9;
-
-    long io1 = System.nanoTime();
-    Path dir = checkpointDir(run, step);
-    policy.save(dir, new TokenizerSpec(config.policy().tokenizer()));
-    Row s = RlStep.summary(scored);
-    Map<String, Double> m = new LinkedHashMap<>();
-    for (String f : List.of("reward_mean", "accuracy", "response_len_mean", "response_len_max", "groups",
-        "kept_groups", "retrospective_picks", "wasted_rollout_share")) {
-      m.put(f, s.isNullAt(s.fieldIndex(f)) ? null : ((Number) s.getAs(f)).doubleValue());
+    EntropyControl.AepoState gate = EntropyControlState.read(Path.of(previous.checkpointPath()));
+    if (!control) {
+      return new TrainingBatch(batch, null, gate);
     }
-    m.put("kept_group_fraction", m.get("groups") > 0 ? m.get("kept_groups") / m.get("groups") : null);
-    m.put("extra_batches", (double) extra);
-    putUpdateStats(m, updates);
-    Row ledgerCounts = ledger.read(spark).where(col("run").equalTo(run))
-        .agg(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)),
-            org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.when(
-                col("last_mean_reward").equalTo(0.0), org.apache.spark.sql.functions.lit(1))))
-        .first();
-    m.put("ledger_rows", (double) ledgerCounts.getLong(0));
-    m.put("hard_samples", (double) ledgerCounts.getLong(1));
-    m.put("time_rollout_s", rolloutS);
-    m.put("time_rollout_model_s", modelNanos.value() / 1e9);
-    m.put("time_reward_s", rewardS);
-    m.put("time_collect_s", collectS);
-    m.put("time_optimizer_s", optS);
-    m.put("time_io_s", ioS + (System.nanoTime() - io1) / 1e9);
-    m.put("time_total_s", (System.nanoTime() - t0) / 1e9);
-    tables.writeSlice(TrainTables.metricRow(spark, run, step, "rl", phase.number(), m),
-        warehouse.table(Warehouse.METRICS), run, step);
-    CheckpointRecord commit = new CheckpointRecord(run, step, "rl", phase.number(), phase.name(),
-        dir.toAbsolutePath().toString(), previous.samplesVersion(), previous.hardSamplesVersion(),
-        merged.version(), t.seed(), previous.checkpointPath());
-    tables.writeSlice(TrainTables.checkpointRow(spark, commit), warehouse.table(Warehouse.CHECKPOINTS), run, step);
-    return commit;
+    EntropyControl.Result r = EntropyControl.apply(config.optim(), gate, batch, rewards, old.entropies());
+    return new TrainingBatch(r.batch(), r, r.state());
   }
 
   /** Extra batches of dynamic sampling draw from the same phase pool with a seed of their own. */
@@ -294,31 +304,10 @@ public final class TrainPolicyJob {
         .setRun(config.train().run())
         .setSeed(config.curriculum().seed() + 1_000_003L * attempt)
         .setBatchSize(config.train().batchSize())
+        .optTaskBalance(config.curriculum().taskBalance())
         .optPassRateFilter(config.curriculum().passRateFilter(), warehouse.table(Warehouse.SAMPLE_DIFFICULTY),
             difficultyPolicy, difficultyVersion)
         .build();
-  }
-
-  static void putUpdateStats(Map<String, Double> m, List<UpdateStats> updates) {
-    m.put("updates", (double) updates.size());
-    if (updates.isEmpty()) {
-      return;
-    }
-    double loss = 0, norm = 0, ent = 0, clip = 0, tokens = 0;
-    for (UpdateStats u : updates) {
-      loss += u.loss();
-      norm += u.gradNorm();
-      ent += u.entropy();
-      clip += u.clipFraction();
-      tokens += u.tokens();
-    }
-    int n = updates.size();
-    m.put("loss", loss / n);
-    m.put("grad_norm", norm / n);
-    m.put("entropy", ent / n);
-    m.put("clip_fraction", clip / n);
-    m.put("tokens", tokens);
-    m.put("lr", updates.get(n - 1).lr());
   }
 
   Path checkpointDir(String run, long step) {

@@ -64,8 +64,8 @@ public final class RlStep {
             overlongCache(o, phase.maxResponseTokens()), o.penaltyFactor()),
         rewards.advantage());
     Dataset<Row> scored = HybridReward.score(rollouts, forPhase, judge);
-    return GroupAdvantages.computeWithKept(
-            scored, "sample_id", HybridReward.SHAPED_REWARD, HybridReward.REWARD, rewards.advantage())
+    return GroupAdvantages.computeWithKept(scored, "sample_id", "data_source", HybridReward.SHAPED_REWARD,
+            HybridReward.REWARD, rewards.advantage())
         .localCheckpoint(true);
   }
 
@@ -108,6 +108,7 @@ public final class RlStep {
   public static Dataset<Row> kept(Dataset<Row> scored) {
     return scored.where(col("kept"))
         .orderBy(col("attempt"), col("batch_index"), col("sample_id"), col("response_index"))
-        .select(col("prompt_ids"), col("response_ids"), col("logprobs"), col(GroupAdvantages.ADVANTAGE));
+        .select(col("prompt_ids"), col("response_ids"), col("logprobs"), col(GroupAdvantages.ADVANTAGE),
+            col(HybridReward.REWARD));
   }
 }

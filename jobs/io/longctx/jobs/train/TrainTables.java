@@ -38,6 +38,7 @@ public final class TrainTables {
           "reward_mean", "accuracy", "kept_group_fraction", "groups", "kept_groups", "extra_batches",
           "response_len_mean", "response_len_max", "entropy", "grad_norm", "lr", "loss", "clip_fraction",
           "updates", "tokens", "retrospective_picks", "hard_samples", "ledger_rows", "wasted_rollout_share",
+          "sampling_entropy", "aepo_negatives_masked", "aepo_dropped", "negative_clip_token_fraction",
           "time_rollout_s", "time_rollout_model_s", "time_reward_s", "time_collect_s", "time_optimizer_s",
           "time_io_s", "time_total_s");
 
