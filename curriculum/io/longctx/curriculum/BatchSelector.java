@@ -61,6 +61,7 @@ public final class BatchSelector {
   /** Pool sizes by (samples version, phase): a pinned version's pool never changes, so count it once. */
   private final Map<String, Long> poolSizes = new ConcurrentHashMap<>();
   private final FreshStream freshStream;
+  private final PassRateBand passRate;
 
   private BatchSelector(Builder b) {
     this.curriculum = b.curriculum;
@@ -72,6 +73,22 @@ public final class BatchSelector {
     this.retrospective = b.retrospective;
     this.taskBalance = b.taskBalance;
     this.freshStream = new FreshStream(b.maxCachedPoolIds);
+    this.passRate = b.passRate;
+  }
+
+  /**
+   * The pass-rate filter: a phase pool keeps the samples whose {@code sample_difficulty} row of {@code policy} at
+   * the pinned table {@code version} has a pass rate in the band (and, with keep-unscored, those without a row).
+   */
+  private record PassRateBand(CurriculumConfig.PassRateFilter filter, String path, String policy, long version) {
+    Dataset<Row> apply(SparkSession spark, Dataset<Row> pool) {
+      Dataset<Row> rates = SampleDifficulty.ratesOf(spark, path, policy, version);
+      Column in = col("pass_rate").geq(filter.min()).and(col("pass_rate").lt(filter.max()));
+      if (filter.keepUnscored()) {
+        return pool.join(rates.where(not(in)).select("sample_id").distinct(), "sample_id", "left_anti");
+      }
+      return pool.join(rates.where(in).select("sample_id").distinct(), "sample_id", "left_semi");
+    }
   }
 
   public static Builder builder() {
@@ -90,6 +107,26 @@ public final class BatchSelector {
         .setBatchSize(batchSize)
         .optRetrospective(RetrospectiveSampler.of(config.retrospective()))
         .optTaskBalance(config.taskBalance())
+        .build();
+  }
+
+  /**
+   * As {@link #fromConfig(CurriculumConfig, String, String, String, int)} with the pass-rate filter of the config
+   * applied (when enabled) from the {@code sample_difficulty} rows of {@code policyCheckpoint} at the pinned
+   * {@code difficultyVersion}.
+   */
+  public static BatchSelector fromConfig(CurriculumConfig config, String samplesPath, String hardSamplesPath,
+      String run, int batchSize, String difficultyPath, String policyCheckpoint, long difficultyVersion) {
+    return builder()
+        .setCurriculum(Curriculum.of(config))
+        .setSamplesPath(samplesPath)
+        .setHardSamplesPath(hardSamplesPath)
+        .setRun(run)
+        .setSeed(config.seed())
+        .setBatchSize(batchSize)
+        .optRetrospective(RetrospectiveSampler.of(config.retrospective()))
+        .optTaskBalance(config.taskBalance())
+        .optPassRateFilter(config.passRateFilter(), difficultyPath, policyCheckpoint, difficultyVersion)
         .build();
   }
 
@@ -131,14 +168,26 @@ public final class BatchSelector {
     CurriculumPhase phase = at.phase();
     Dataset<Row> samples = readSamples(spark, sv);
     Column tokens = col("prompt_tokens");
-    Dataset<Row> pool =
+    Dataset<Row> inRange =
         samples
             .where(tokens.gt(phase.minExclusiveTokens()).and(tokens.leq(phase.maxInputTokens())))
             .select("sample_id");
     String poolKey = sv + "/" + phase.number();
-    long poolSize = poolSizes.computeIfAbsent(poolKey, k -> pool.count());
+    Dataset<Row> pool = inRange;
+    if (passRate != null) {
+      if (poolSizes.computeIfAbsent(poolKey, k -> inRange.count()) == 0) {
+        throw CurriculumErrors.emptyPhasePool(phase, samplesPath, sv);
+      }
+      pool = passRate.apply(spark, inRange);
+      poolKey += "/difficulty@" + passRate.version();
+    }
+    Dataset<Row> filtered = pool;
+    long poolSize = poolSizes.computeIfAbsent(poolKey, k -> filtered.count());
     if (poolSize == 0) {
-      throw CurriculumErrors.emptyPhasePool(phase, samplesPath, sv);
+      throw passRate == null
+          ? CurriculumErrors.emptyPhasePool(phase, samplesPath, sv)
+          : CurriculumErrors.filteredPhasePool(phase, passRate.filter(), passRate.policy(), passRate.path(),
+              passRate.version());
     }
     int retroQuota = retrospective.appliesTo(phase) ? retrospective.quota(batchSize) : 0;
     if (taskBalance.enabled()) {
@@ -173,9 +222,10 @@ public final class BatchSelector {
     CurriculumPhase phase = at.phase();
     Column tokens = col("prompt_tokens");
     Column task = taskColumn();
-    Dataset<Row> pool = samples
+    Dataset<Row> inRange = samples
         .where(tokens.gt(phase.minExclusiveTokens()).and(tokens.leq(phase.maxInputTokens())))
         .select(col("sample_id"), task.as("_task"));
+    Dataset<Row> pool = passRate == null ? inRange : passRate.apply(spark, inRange);
     Map<String, Long> sizes = poolTasks.computeIfAbsent(poolKey, k -> taskSizes(pool));
     Map<String, Double> weights = TaskShares.weights(new ArrayList<>(sizes.keySet()), taskBalance.shares());
     if (weights.isEmpty()) {
@@ -301,8 +351,23 @@ public final class BatchSelector {
     private RetrospectiveSampler retrospective = RetrospectiveSampler.disabled();
     private CurriculumConfig.TaskBalance taskBalance = CurriculumConfig.TaskBalance.off();
     private long maxCachedPoolIds = DEFAULT_MAX_CACHED_POOL_IDS;
+    private PassRateBand passRate;
 
     private Builder() {}
+
+    /**
+     * The pass-rate filter ({@code curriculum.pass-rate-filter}): phase pools keep only samples whose pass rate
+     * under {@code policyCheckpoint}, read from the {@code sample_difficulty} table at {@code difficultyVersion}
+     * (pinned by the job so that replay reproduces the pools), is in the filter's band. Ignored when the filter is
+     * disabled.
+     */
+    public Builder optPassRateFilter(CurriculumConfig.PassRateFilter filter, String difficultyPath,
+        String policyCheckpoint, long difficultyVersion) {
+      this.passRate = filter == null || !filter.enabled()
+          ? null
+          : new PassRateBand(filter, difficultyPath, policyCheckpoint, difficultyVersion);
+      return this;
+    }
 
     public Builder setCurriculum(Curriculum curriculum) {
       this.curriculum = curriculum;

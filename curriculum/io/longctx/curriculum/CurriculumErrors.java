@@ -67,4 +67,21 @@ final class CurriculumErrors {
             + ". Delta keeps old versions until VACUUM / log retention removes them.",
         cause);
   }
+
+  static CurriculumException filteredPhasePool(CurriculumPhase phase, CurriculumConfig.PassRateFilter filter,
+      String policy, String path, long version) {
+    return new CurriculumException(
+        "Phase " + phase.number() + " ('" + phase.name() + "') has no samples left after the pass-rate filter: none"
+            + " with prompt_tokens in (" + phase.minExclusiveTokens() + ", " + phase.maxInputTokens() + "] has a pass"
+            + " rate in " + filter.band() + " under policy " + policy + " in " + path + " (version " + version
+            + ")" + (filter.keepUnscored() ? "" : " and unscored samples are dropped (keep-unscored: false)")
+            + ". Widen curriculum.pass-rate-filter.min/max, or disable it.");
+  }
+
+  static CurriculumException noDifficultyRows(String policy, String path) {
+    return new CurriculumException(
+        "curriculum.pass-rate-filter is enabled but " + path + " has no sample_difficulty rows for the start policy "
+            + policy + ". Run 'longctx difficulty --from " + policy + "' first (bin/longctx run does it after SFT),"
+            + " or set curriculum.pass-rate-filter.enabled=false.");
+  }
 }

@@ -5,9 +5,11 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.longctx.curriculum.BatchSelector;
 import io.longctx.curriculum.Curriculum;
+import io.longctx.curriculum.CurriculumConfig;
 import io.longctx.curriculum.CurriculumPhase;
 import io.longctx.curriculum.HardSampleLedger;
 import io.longctx.curriculum.PhaseStep;
+import io.longctx.curriculum.SampleDifficulty;
 import io.longctx.curriculum.StepBatch;
 import io.longctx.jobs.cli.ProgressBar;
 import io.longctx.jobs.config.LongctxConfig;
@@ -57,6 +59,9 @@ public final class TrainPolicyJob {
   private Path startCheckpoint;
   private long untilStep = Long.MAX_VALUE;
   private RunLeases leases;
+  /** The run's start policy and pinned sample_difficulty version (the pass-rate filter's input). */
+  private String difficultyPolicy;
+  private long difficultyVersion = -1L;
 
   public TrainPolicyJob(SparkSession spark, LongctxConfig config, Warehouse warehouse) {
     this.spark = spark;
@@ -101,10 +106,6 @@ public final class TrainPolicyJob {
     String run = t.run();
     StepTables tables = new StepTables(spark);
     String checkpoints = warehouse.table(Warehouse.CHECKPOINTS);
-    BatchSelector selector = BatchSelector.fromConfig(
-        config.curriculum(), warehouse.table(Warehouse.SAMPLES), warehouse.table(Warehouse.HARD_SAMPLES), run,
-        t.batchSize());
-    Curriculum curriculum = selector.curriculum();
     OptionalLong last = tables.lastCommittedStep(checkpoints, run);
     tables.rollbackUncommitted(
         List.of(warehouse.table(Warehouse.ROLLOUTS), warehouse.table(Warehouse.METRICS)), run, last);
@@ -112,6 +113,13 @@ public final class TrainPolicyJob {
     CheckpointRecord previous = last.isPresent()
         ? TrainTables.read(spark, checkpoints, run, last.getAsLong())
         : commitStart(tables, checkpoints, run);
+    CheckpointRecord origin = previous.step() == 0 ? previous : TrainTables.read(spark, checkpoints, run, 0);
+    difficultyPolicy = origin.checkpointPath();
+    difficultyVersion = origin.difficultyVersion();
+    BatchSelector selector = BatchSelector.fromConfig(
+        config.curriculum(), warehouse.table(Warehouse.SAMPLES), warehouse.table(Warehouse.HARD_SAMPLES), run,
+        t.batchSize(), warehouse.table(Warehouse.SAMPLE_DIFFICULTY), difficultyPolicy, difficultyVersion);
+    Curriculum curriculum = selector.curriculum();
     long first = previous.step() + 1;
     long end = Math.min(untilStep, t.stepsPerInvocation() > 0
         ? Math.min(curriculum.totalSteps(), previous.step() + t.stepsPerInvocation())
@@ -147,11 +155,33 @@ public final class TrainPolicyJob {
       throw new IllegalStateException("No samples table at " + warehouse.table(Warehouse.SAMPLES)
           + ": run 'longctx curate' first.");
     }
+    long dv = seedFromDifficulty(run, start.toAbsolutePath().toString());
     long hv = tables.version(warehouse.table(Warehouse.HARD_SAMPLES));
     CheckpointRecord r = new CheckpointRecord(run, 0, "init", 0, "init", start.toAbsolutePath().toString(),
-        samplesVersion, hv, hv, config.train().seed(), null);
+        samplesVersion, hv, hv, config.train().seed(), null, dv);
     tables.writeSlice(TrainTables.checkpointRow(spark, r), checkpoints, run, 0);
     return r;
+  }
+
+  /**
+   * With {@code curriculum.pass-rate-filter} enabled: pins the {@code sample_difficulty} version the run's pools are
+   * filtered with (its latest, which must hold rows of the start policy) and, with {@code seed-ledger}, seeds the run's
+   * hard-sample ledger from those pass rates. Returns the pinned version, or -1 when the filter is off.
+   */
+  private long seedFromDifficulty(String run, String startPolicy) {
+    CurriculumConfig.PassRateFilter f = config.curriculum().passRateFilter();
+    if (!f.enabled()) {
+      return -1L;
+    }
+    String table = warehouse.table(Warehouse.SAMPLE_DIFFICULTY);
+    long dv = SampleDifficulty.latestVersion(spark, table);
+    SampleDifficulty.requireRows(spark, table, startPolicy, dv);
+    if (f.seedLedger()) {
+      new HardSampleLedger(warehouse.table(Warehouse.HARD_SAMPLES)).seed(
+          SampleDifficulty.ratesOf(spark, table, startPolicy, dv), Curriculum.of(config.curriculum()), run,
+          startPolicy);
+    }
+    return dv;
   }
 
   /**
@@ -284,6 +314,8 @@ public final class TrainPolicyJob {
         .setSeed(config.curriculum().seed() + 1_000_003L * attempt)
         .setBatchSize(config.train().batchSize())
         .optTaskBalance(config.curriculum().taskBalance())
+        .optPassRateFilter(config.curriculum().passRateFilter(), warehouse.table(Warehouse.SAMPLE_DIFFICULTY),
+            difficultyPolicy, difficultyVersion)
         .build();
   }
 

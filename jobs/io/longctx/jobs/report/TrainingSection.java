@@ -20,9 +20,11 @@ final class TrainingSection {
   static final String ID = "training";
   static final String TITLE = "1. Training curves";
 
-  static final List<String> CURVES = List.of("reward_mean", "accuracy", "kept_group_fraction", "response_len_mean",
-      "response_len_max", "entropy", "grad_norm", "lr", "loss", "clip_fraction", "updates", "tokens");
-  static final List<String> TABLE = List.of("reward_mean", "accuracy", "kept_group_fraction", "response_len_mean",
+  static final List<String> CURVES = List.of("reward_mean", "accuracy", "kept_group_fraction",
+      "wasted_rollout_share", "response_len_mean", "response_len_max", "entropy", "grad_norm", "lr", "loss",
+      "clip_fraction", "updates", "tokens");
+  static final List<String> TABLE = List.of("reward_mean", "accuracy", "kept_group_fraction",
+      "wasted_rollout_share", "response_len_mean",
       "entropy", "grad_norm", "lr", "loss", "hard_samples", "time_total_s");
   static final List<String> SFT = List.of("loss", "grad_norm", "lr", "entropy");
   /** QwenLong-L1.5's entropy controls (AEPO, negative clipping): drawn only for runs that used them. */
@@ -56,7 +58,8 @@ final class TrainingSection {
     } else {
       html.note(rows.size() + " committed steps (" + rows.get(0).getAs("step") + " to "
           + rows.get(rows.size() - 1).getAs("step") + ") of run '" + ctx.run() + "' from " + ctx.path(Warehouse.METRICS)
-          + ". Timings are wall-clock seconds.");
+          + ". Timings are wall-clock seconds; wasted_rollout_share = the share of the step's rollouts (extra"
+          + " dynamic-sampling batches included) in zero-variance groups, which the update drops.");
       curves(ctx, html, mine, CURVES, "curves.png", "training curves of run " + ctx.run());
       entropyControl(ctx, html, mine);
       timeBreakdown(ctx, html, rows);

@@ -85,7 +85,11 @@ public final class RlStep {
             count(lit(1)).cast("int").as("responses"));
   }
 
-  /** Step summary over all of the step's rollouts, as one row (computed by Spark, not on collected rows). */
+  /**
+   * Step summary over all of the step's rollouts, as one row (computed by Spark, not on collected rows).
+   * {@code wasted_rollout_share}: the share of the step's rollouts (extra dynamic-sampling batches included) in
+   * zero-variance groups, i.e. with {@code kept = false}.
+   */
   public static Row summary(Dataset<Row> scored) {
     return scored
         .agg(avg(col(HybridReward.SHAPED_REWARD)).as("reward_mean"),
@@ -95,7 +99,8 @@ public final class RlStep {
             countDistinct(col("sample_id")).cast("double").as("groups"),
             countDistinct(when(col("kept"), col("sample_id"))).cast("double").as("kept_groups"),
             countDistinct(when(col("pick").equalTo(StepBatch.RETROSPECTIVE), col("sample_id")))
-                .cast("double").as("retrospective_picks"))
+                .cast("double").as("retrospective_picks"),
+            avg(when(col("kept"), 0.0).otherwise(1.0)).as("wasted_rollout_share"))
         .first();
   }
 

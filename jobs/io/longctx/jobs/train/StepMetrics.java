@@ -40,7 +40,7 @@ public final class StepMetrics {
   /** The step's rollout summary ({@link RlStep#summary}) and the number of extra dynamic-sampling batches. */
   public void summary(Row s, int extraBatches) {
     for (String f : List.of("reward_mean", "accuracy", "response_len_mean", "response_len_max", "groups",
-        "kept_groups", "retrospective_picks")) {
+        "kept_groups", "retrospective_picks", "wasted_rollout_share")) {
       values.put(f, s.isNullAt(s.fieldIndex(f)) ? null : ((Number) s.getAs(f)).doubleValue());
     }
     values.put("kept_group_fraction",

@@ -43,7 +43,7 @@ public final class StepTables {
         .format("delta")
         .mode(SaveMode.Overwrite)
         .option("replaceWhere", sliceCondition(run, step))
-        .option("mergeSchema", "true")
+        .option("mergeSchema", "true") // a column added later (e.g. checkpoints.difficulty_version) joins old tables
         .save(path);
   }
 
