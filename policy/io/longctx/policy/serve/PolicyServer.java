@@ -170,6 +170,7 @@ public final class PolicyServer implements AutoCloseable {
     if (length != null) {
       try {
         if (Long.parseLong(length.trim()) > options.maxBodyBytes()) {
+          drain(ex);
           throw ApiError.tooLarge(options.maxBodyBytes());
         }
       } catch (NumberFormatException e) {
@@ -181,6 +182,7 @@ public final class PolicyServer implements AutoCloseable {
       bytes = in.readNBytes(options.maxBodyBytes() + 1);
     }
     if (bytes.length > options.maxBodyBytes()) {
+      drain(ex);
       throw ApiError.tooLarge(options.maxBodyBytes());
     }
     JsonNode root;
@@ -193,6 +195,22 @@ public final class PolicyServer implements AutoCloseable {
       throw ApiError.badRequest(null, "The body must be a JSON object.");
     }
     return (ObjectNode) root;
+  }
+
+  /**
+   * Reads and drops what is left of an oversize body (up to 64 MiB more), so that the client, still sending, reads
+   * the 413 instead of a reset connection; beyond that the connection is closed.
+   */
+  private static void drain(HttpExchange ex) {
+    try (InputStream in = ex.getRequestBody()) {
+      byte[] buf = new byte[64 << 10];
+      long total = 0;
+      for (int n; total < (64L << 20) && (n = in.read(buf)) != -1; ) {
+        total += n;
+      }
+    } catch (IOException | RuntimeException e) {
+      // EOF before 64 MiB (the usual case) or a client that went away
+    }
   }
 
   private ObjectNode models() {
