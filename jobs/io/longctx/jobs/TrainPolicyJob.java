@@ -211,7 +211,9 @@ public final class TrainPolicyJob {
     Path dir = checkpointDir(run, step);
     metrics.timed("io", () -> {
       policy.save(dir, new TokenizerSpec(config.policy().tokenizer()));
-      EntropyControlState.write(dir, batch.aepo());
+      if (config.optim().aepo().enabled()) {
+        EntropyControlState.write(dir, batch.aepo());
+      }
       return null;
     });
     metrics.summary(RlStep.summary(scored), sampled.extraBatches());

@@ -78,8 +78,8 @@ class ReportEdgeCasesTest extends SparkTestBase {
 
     // the numbers of the step rows, formatted
     Map<String, Double> v2 = values(2);
-    assertThat(html).contains(row(2L, 1, "rl", 0.25, 0.5, 0.5, 12.0, 1.0 / 3, 1.25e-4, 3.0e-4, -0.0625, 2.0, 4.0));
-    assertThat(html).contains(row(2L, 1, "rl", v2.get("reward_mean"), v2.get("accuracy"), 0.5, 12.0, 1.0 / 3,
+    assertThat(html).contains(row(2L, 1, "rl", 0.25, 0.5, 0.5, null, 12.0, 1.0 / 3, 1.25e-4, 3.0e-4, -0.0625, 2.0, 4.0));
+    assertThat(html).contains(row(2L, 1, "rl", v2.get("reward_mean"), v2.get("accuracy"), 0.5, null, 12.0, 1.0 / 3,
         1.25e-4, 3.0e-4, -0.0625, 2.0, 4.0));
     assertThat(html).contains("<td class=\"num\">0.3333</td><td class=\"num\">1.250e-04</td>"
         + "<td class=\"num\">3.000e-04</td><td class=\"num\">-0.0625</td>");
