@@ -208,7 +208,8 @@ public final class AblateJob {
     try (RunLease lease = holder.acquire(DATA_LEASE)) {
       if (Files.isRegularFile(marker) && tables.version(warehouse.table(Warehouse.SAMPLES)) >= 0) {
         JsonNode recorded = JSON.readTree(marker.toFile());
-        AblationPlan.firstDifference(recorded.path("settings"), settings, "", true).ifPresent(key -> {
+        JsonNode current = JSON.readTree(JSON.writeValueAsString(settings)); // the same number types as read back
+        AblationPlan.firstDifference(recorded.path("settings"), current, "", true).ifPresent(key -> {
           throw new IllegalStateException("The warehouse " + warehouse.root() + " holds ablation data made with other"
               + " settings (" + key.substring(1) + " differs from " + marker + "): its runs would not be comparable;"
               + " use another --warehouse or the base config those runs used");

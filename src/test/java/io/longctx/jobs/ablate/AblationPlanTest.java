@@ -54,6 +54,7 @@ class AblationPlanTest {
     // SFT runs with the base's optimizer section: the GRPO overlay is RL's
     assertThat(grpo.sft().optim().lossAgg()).isEqualTo("token-mean");
     assertThat(grpo.sft().optim().clipRatioHigh()).isEqualTo(0.28);
+    assertThat(grpo.sft().optim()).isEqualTo(plan.base().optim());
   }
 
   @Test
