@@ -151,6 +151,8 @@ public final class AblateJob {
       progress.accept(String.format("%s: sft %s %s (%.1f s)", tag, r.sftRun(),
           shared ? "shared with an earlier run" : "ready", s.get("sft")));
     }
+    // A job that must run between SFT and RL for some configs (e.g. scoring the start policy's pass rates for
+    // curriculum.pass-rate-filter, when that is not done by the train job itself) belongs here, under the run's lease.
     long r0 = System.nanoTime();
     TrainPolicyJob.Result last;
     do { // train.steps-per-invocation may split the curriculum into several invocations

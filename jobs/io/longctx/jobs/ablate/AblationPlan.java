@@ -216,14 +216,17 @@ public final class AblationPlan {
 
   /**
    * The content address of a warm-up SFT: the first 8 hex digits of the SHA-256 of every setting the SFT job reads
-   * (sft without {@code enabled}, policy, the SFT optimizer fields, train.seed, the caps of epoch 1..epochs).
+   * (sft without {@code enabled}, policy without {@code device} and {@code cpu-threads}, the SFT optimizer fields,
+   * train.seed, the caps of epoch 1..epochs).
    */
   static String sftKey(LongctxConfig c) {
     ObjectNode key = JSON.createObjectNode();
     ObjectNode sft = JSON.valueToTree(c.sft());
     sft.remove("enabled");
     key.set("sft", sft);
-    key.set("policy", JSON.valueToTree(c.policy()));
+    ObjectNode policy = JSON.valueToTree(c.policy());
+    policy.remove(List.of("device", "cpu-threads")); // where and on how many threads, not what is learned
+    key.set("policy", policy);
     JsonNode optim = JSON.valueToTree(c.optim());
     ObjectNode o = key.putObject("optim");
     for (String f : SFT_OPTIM_FIELDS) {

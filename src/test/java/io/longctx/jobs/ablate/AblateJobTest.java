@@ -46,7 +46,7 @@ class AblateJobTest extends SparkTestBase {
     m.put("sft.epochs", "1");
     m.put("sft.batch-size", "8");
     m.put("sft.warmup-steps", "0");
-    m.put("curriculum.phases", "[{name: p1, min-input-tokens: 112, max-input-tokens: 1024, max-response-tokens: 6,"
+    m.put("curriculum.phases", "[{name: p1, min-input-tokens: 112, max-input-tokens: 768, max-response-tokens: 6,"
         + " steps: 2}]");
     m.put("train.group-size", "2");
     m.put("train.batch-size", "2");
@@ -90,8 +90,8 @@ class AblateJobTest extends SparkTestBase {
     AblationSummary s1 = r1.summary();
     assertThat(s1.rows()).extracting(AblationSummary.ConfigRow::config).containsExactly("full", "no-sft", "sft-only");
     assertThat(s1.rows()).allSatisfy(r -> assertThat(r.n()).isEqualTo(1));
-    assertThat(s1.buckets()).endsWith("all").contains("(0, 256]", "(256, 512]", "(512, 1024]");
-    assertThat(s1.items().get("all")).isEqualTo(6L);
+    assertThat(s1.buckets()).endsWith("all").contains("(0, 192]", "(192, 384]", "(384, 768]");
+    assertThat(s1.items().get("all")).isEqualTo(4L);
 
     // a second invocation: seed 1 of full is finished (skipped); no-retro shares its SFT (no new SFT run, no new
     // SFT evaluation)

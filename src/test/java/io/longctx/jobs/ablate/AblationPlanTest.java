@@ -102,9 +102,12 @@ class AblationPlanTest {
     assertThat(full1.sft().train().run() + "-sft").isEqualTo(s1); // WarmupSftJob's run id
     assertThat(full1.sft().train().seed()).isEqualTo(7L);
     assertThat(full1.sftEvalRun()).contains(s1 + "-eval");
-    // the same plan again gives the same addresses (the key is a pure function of the settings)
-    AblationPlan again = AblationPlan.of(base(), List.of("full"), 1, Map.of(), null);
+    // the same plan again gives the same addresses (the key is a pure function of the settings); threads and device
+    // do not change what SFT learns
+    AblationPlan again = AblationPlan.of(base(), List.of("full"), 1, Map.of("policy.cpu-threads", "1"), null);
     assertThat(again.runs().get(0).sftRun()).isEqualTo(s1);
+    AblationPlan lr = AblationPlan.of(base(), List.of("full"), 1, Map.of("sft.lr", "2.0e-3"), null);
+    assertThat(lr.runs().get(0).sftRun()).isNotEqualTo(s1);
   }
 
   @Test
