@@ -383,7 +383,7 @@ public final class AblateJob {
     }
     Map<String, Map<String, Double>> acc = accuracy(evalRuns.stream().distinct().toList(), buckets);
     List<AblationSummary.ConfigRow> rows = new ArrayList<>();
-    // SFT settings, identified by the run name without its seed part: abl-s<seed>-<key>-sft -> <key>
+    // SFT settings (the same for every seed of the configs that share them)
     Map<String, String> sftLabel = new LinkedHashMap<>();
     Map<String, Map<String, Map<String, Double>>> sftRuns = new LinkedHashMap<>();
     for (AblationPlan.Config c : plan.configs()) {
@@ -396,7 +396,7 @@ public final class AblateJob {
           perRun.put(r.evalRun(), acc.get(r.evalRun()));
         }
         r.sftEvalRun().ifPresent(sr -> {
-          String key = r.sftRun().replaceFirst("^abl-s\\d+-", "").replaceFirst("-sft$", "");
+          String key = r.sftSetting();
           sftLabel.putIfAbsent(key, c.name());
           if (acc.containsKey(sr)) {
             sftRuns.computeIfAbsent(key, k -> new LinkedHashMap<>()).putIfAbsent(sr, acc.get(sr));

@@ -58,8 +58,11 @@ public final class AblationPlan {
    * @param sft the config of its warm-up SFT (the RL config with the base's optim section and train.run set to the
    *     SFT's content-addressed name); null when the config has no SFT ({@code sft.enabled: false})
    * @param sftRun the SFT job's run id ({@code abl-s<seed>-<key>-sft}); null without SFT
+   * @param sftSetting the SFT settings' address without the seed (equal for every seed of configs that share SFT
+   *     settings); null without SFT
    */
-  public record RunSpec(String config, int seed, String run, LongctxConfig rl, LongctxConfig sft, String sftRun) {
+  public record RunSpec(String config, int seed, String run, LongctxConfig rl, LongctxConfig sft, String sftRun,
+      String sftSetting) {
     public String evalRun() {
       return AblationPlan.evalRun(run);
     }
@@ -203,7 +206,7 @@ public final class AblationPlan {
     v.put("eval.run", evalRun(run));
     LongctxConfig rl = ConfigLoader.withValues(c.config(), v);
     if (!rl.sft().enabled()) {
-      return new RunSpec(c.name(), seed, run, rl, null, null);
+      return new RunSpec(c.name(), seed, run, rl, null, null, null);
     }
     Map<String, String> s = new LinkedHashMap<>();
     s.put("optim", json(base.optim()));
@@ -211,7 +214,8 @@ public final class AblationPlan {
     String trainRun = "abl-s" + seed + "-" + sftKey(sftBase);
     LongctxConfig sft = ConfigLoader.withValues(sftBase,
         Map.of("train.run", trainRun, "eval.run", evalRun(trainRun + "-sft")));
-    return new RunSpec(c.name(), seed, run, rl, sft, trainRun + "-sft");
+    String setting = sftKey(ConfigLoader.withValues(c.config(), s)); // the config as written: seed 1's seeds
+    return new RunSpec(c.name(), seed, run, rl, sft, trainRun + "-sft", setting);
   }
 
   /**

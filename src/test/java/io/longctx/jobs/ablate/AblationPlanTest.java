@@ -98,6 +98,13 @@ class AblationPlanTest {
     String s2 = sft.get("abl-full-s2");
     assertThat(s2).startsWith("abl-s2-").isNotEqualTo(s1);
     assertThat(sft.get("abl-grpo-s2")).isEqualTo(s2);
+    // the setting without the seed: equal across seeds for configs that share SFT, different for sft-long
+    Map<String, String> setting = new java.util.LinkedHashMap<>();
+    plan.runs().forEach(r -> setting.put(r.run(), r.sftSetting()));
+    assertThat(setting.get("abl-full-s2")).isEqualTo(setting.get("abl-full-s1"))
+        .isEqualTo(setting.get("abl-grpo-s2")).isEqualTo(setting.get("abl-no-retro-s1"))
+        .isNotEqualTo(setting.get("abl-sft-long-s1"));
+    assertThat(setting.get("abl-sft-long-s2")).isEqualTo(setting.get("abl-sft-long-s1"));
     RunSpec full1 = plan.runs().get(0);
     assertThat(full1.sft().train().run() + "-sft").isEqualTo(s1); // WarmupSftJob's run id
     assertThat(full1.sft().train().seed()).isEqualTo(7L);
