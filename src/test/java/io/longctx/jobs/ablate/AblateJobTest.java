@@ -71,24 +71,22 @@ class AblateJobTest extends SparkTestBase {
   @Test
   void runsConfigsTimesSeedsSharesDataAndSftAndSkipsFinishedRuns() throws Exception {
     Path base = base();
-    AblationPlan first = AblationPlan.of(base, List.of("full", "no-sft"), 1, tiny(), null);
+    AblationPlan first = AblationPlan.of(base, List.of("full"), 1, tiny(), null);
     String sft1 = first.runs().get(0).sftRun();
     AblateJob.Result r1 = new AblateJob(spark(), first).execute();
-    assertThat(r1.ran()).containsExactly("abl-full-s1", "abl-no-sft-s1");
+    assertThat(r1.ran()).containsExactly("abl-full-s1");
     assertThat(r1.skipped()).isEmpty();
     assertThat(r1.seconds().get("abl-full-s1")).containsKeys("sft", "train", "eval", "total");
-    assertThat(r1.seconds().get("abl-no-sft-s1")).doesNotContainKey("sft");
-    assertThat(runs(Warehouse.CHECKPOINTS)).containsExactly("abl-full-s1", "abl-no-sft-s1", sft1);
-    assertThat(runs(Warehouse.EVAL_RESULTS)).containsExactly("abl-full-s1-eval", "abl-no-sft-s1-eval",
-        sft1 + "-eval");
+    assertThat(runs(Warehouse.CHECKPOINTS)).containsExactly("abl-full-s1", sft1);
+    assertThat(runs(Warehouse.EVAL_RESULTS)).containsExactly("abl-full-s1-eval", sft1 + "-eval");
     assertThat(dir.resolve("wh/ablate/data.json")).exists();
     assertThat(dir.resolve("wh/ablate/runs/abl-full-s1.json")).exists();
-    // both RL runs ran their two steps (two train invocations each: steps-per-invocation 1)
+    // the RL run ran its two steps (two train invocations: steps-per-invocation 1)
     long steps = spark().read().format("delta").load(dir.resolve("wh/checkpoints").toString())
-        .where(col("run").equalTo("abl-no-sft-s1").and(col("step").gt(0))).count();
+        .where(col("run").equalTo("abl-full-s1").and(col("step").gt(0))).count();
     assertThat(steps).isEqualTo(2);
     AblationSummary s1 = r1.summary();
-    assertThat(s1.rows()).extracting(AblationSummary.ConfigRow::config).containsExactly("full", "no-sft", "sft-only");
+    assertThat(s1.rows()).extracting(AblationSummary.ConfigRow::config).containsExactly("full", "sft-only");
     assertThat(s1.rows()).allSatisfy(r -> assertThat(r.n()).isEqualTo(1));
     assertThat(s1.buckets()).endsWith("all").contains("(0, 192]", "(192, 384]", "(384, 768]");
     assertThat(s1.items().get("all")).isEqualTo(4L);
@@ -102,7 +100,7 @@ class AblateJobTest extends SparkTestBase {
     assertThat(r2.ran()).containsExactly("abl-no-retro-s1");
     assertThat(runs(Warehouse.CHECKPOINTS)).filteredOn(r -> r.endsWith("-sft")).containsExactly(sft1);
     assertThat(runs(Warehouse.EVAL_RESULTS)).containsExactly("abl-full-s1-eval", "abl-no-retro-s1-eval",
-        "abl-no-sft-s1-eval", sft1 + "-eval");
+        sft1 + "-eval");
     AblationSummary s2 = r2.summary();
     assertThat(s2.rows()).extracting(AblationSummary.ConfigRow::config)
         .containsExactly("full", "no-retro", "sft-only");
