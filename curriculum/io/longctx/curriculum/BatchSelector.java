@@ -32,6 +32,11 @@ import org.apache.spark.sql.types.StructType;
  * fresh samples chosen by a (seed, step) hash among the pool minus this step's fresh picks. The choice depends
  * only on (seed, step, table contents), never on partitioning, and the Delta versions read are returned so that
  * {@link #replay} reproduces it exactly with time travel.
+ *
+ * <p>With task balance ({@link CurriculumConfig.TaskBalance}, QwenLong-L1.5) the same happens per task
+ * ({@code data_source}): {@link TaskShares} divides the batch and the retrospective quota between the phase pool's
+ * tasks, each task's fresh picks walk that task's own stream, its retrospective picks come from its own hard
+ * samples, and a retrospective shortfall is topped up from the same task.
  */
 public final class BatchSelector {
   private static final StructType PICKS =
@@ -50,9 +55,13 @@ public final class BatchSelector {
   private final long seed;
   private final int batchSize;
   private final RetrospectiveSampler retrospective;
+  private final CurriculumConfig.TaskBalance taskBalance;
+  /** Task sizes of a pool by (samples version, phase), sorted by task. */
+  private final Map<String, Map<String, Long>> poolTasks = new ConcurrentHashMap<>();
   /** Pool sizes by (samples version, phase): a pinned version's pool never changes, so count it once. */
   private final Map<String, Long> poolSizes = new ConcurrentHashMap<>();
   private final FreshStream freshStream;
+  private final PassRateBand passRate;
 
   private BatchSelector(Builder b) {
     this.curriculum = b.curriculum;
@@ -62,7 +71,24 @@ public final class BatchSelector {
     this.seed = b.seed;
     this.batchSize = b.batchSize;
     this.retrospective = b.retrospective;
+    this.taskBalance = b.taskBalance;
     this.freshStream = new FreshStream(b.maxCachedPoolIds);
+    this.passRate = b.passRate;
+  }
+
+  /**
+   * The pass-rate filter: a phase pool keeps the samples whose {@code sample_difficulty} row of {@code policy} at
+   * the pinned table {@code version} has a pass rate in the band (and, with keep-unscored, those without a row).
+   */
+  private record PassRateBand(CurriculumConfig.PassRateFilter filter, String path, String policy, long version) {
+    Dataset<Row> apply(SparkSession spark, Dataset<Row> pool) {
+      Dataset<Row> rates = SampleDifficulty.ratesOf(spark, path, policy, version);
+      Column in = col("pass_rate").geq(filter.min()).and(col("pass_rate").lt(filter.max()));
+      if (filter.keepUnscored()) {
+        return pool.join(rates.where(not(in)).select("sample_id").distinct(), "sample_id", "left_anti");
+      }
+      return pool.join(rates.where(in).select("sample_id").distinct(), "sample_id", "left_semi");
+    }
   }
 
   public static Builder builder() {
@@ -80,6 +106,27 @@ public final class BatchSelector {
         .setSeed(config.seed())
         .setBatchSize(batchSize)
         .optRetrospective(RetrospectiveSampler.of(config.retrospective()))
+        .optTaskBalance(config.taskBalance())
+        .build();
+  }
+
+  /**
+   * As {@link #fromConfig(CurriculumConfig, String, String, String, int)} with the pass-rate filter of the config
+   * applied (when enabled) from the {@code sample_difficulty} rows of {@code policyCheckpoint} at the pinned
+   * {@code difficultyVersion}.
+   */
+  public static BatchSelector fromConfig(CurriculumConfig config, String samplesPath, String hardSamplesPath,
+      String run, int batchSize, String difficultyPath, String policyCheckpoint, long difficultyVersion) {
+    return builder()
+        .setCurriculum(Curriculum.of(config))
+        .setSamplesPath(samplesPath)
+        .setHardSamplesPath(hardSamplesPath)
+        .setRun(run)
+        .setSeed(config.seed())
+        .setBatchSize(batchSize)
+        .optRetrospective(RetrospectiveSampler.of(config.retrospective()))
+        .optTaskBalance(config.taskBalance())
+        .optPassRateFilter(config.passRateFilter(), difficultyPath, policyCheckpoint, difficultyVersion)
         .build();
   }
 
@@ -121,16 +168,31 @@ public final class BatchSelector {
     CurriculumPhase phase = at.phase();
     Dataset<Row> samples = readSamples(spark, sv);
     Column tokens = col("prompt_tokens");
-    Dataset<Row> pool =
+    Dataset<Row> inRange =
         samples
             .where(tokens.gt(phase.minExclusiveTokens()).and(tokens.leq(phase.maxInputTokens())))
             .select("sample_id");
     String poolKey = sv + "/" + phase.number();
-    long poolSize = poolSizes.computeIfAbsent(poolKey, k -> pool.count());
+    Dataset<Row> pool = inRange;
+    if (passRate != null) {
+      if (poolSizes.computeIfAbsent(poolKey, k -> inRange.count()) == 0) {
+        throw CurriculumErrors.emptyPhasePool(phase, samplesPath, sv);
+      }
+      pool = passRate.apply(spark, inRange);
+      poolKey += "/difficulty@" + passRate.version();
+    }
+    Dataset<Row> filtered = pool;
+    long poolSize = poolSizes.computeIfAbsent(poolKey, k -> filtered.count());
     if (poolSize == 0) {
-      throw CurriculumErrors.emptyPhasePool(phase, samplesPath, sv);
+      throw passRate == null
+          ? CurriculumErrors.emptyPhasePool(phase, samplesPath, sv)
+          : CurriculumErrors.filteredPhasePool(phase, passRate.filter(), passRate.policy(), passRate.path(),
+              passRate.version());
     }
     int retroQuota = retrospective.appliesTo(phase) ? retrospective.quota(batchSize) : 0;
+    if (taskBalance.enabled()) {
+      return chooseBalanced(spark, at, samples, poolKey, retroQuota, sv, hv);
+    }
     int stride = batchSize - retroQuota;
     List<String> retro = new ArrayList<>();
     if (retroQuota > 0 && hv != DeltaVersions.ABSENT) {
@@ -152,6 +214,83 @@ public final class BatchSelector {
       picks.add(new StepBatch.Pick(picks.size(), id, StepBatch.RETROSPECTIVE));
     }
     return new StepBatch(at, seed, sv, hv, picks, rows(spark, samples, picks));
+  }
+
+  /** {@link #choose} with task balance: the same rules applied per task of the phase pool. */
+  private StepBatch chooseBalanced(SparkSession spark, PhaseStep at, Dataset<Row> samples, String poolKey,
+      int retroQuota, long sv, long hv) {
+    CurriculumPhase phase = at.phase();
+    Column tokens = col("prompt_tokens");
+    Column task = taskColumn();
+    Dataset<Row> inRange = samples
+        .where(tokens.gt(phase.minExclusiveTokens()).and(tokens.leq(phase.maxInputTokens())))
+        .select(col("sample_id"), task.as("_task"));
+    Dataset<Row> pool = passRate == null ? inRange : passRate.apply(spark, inRange);
+    Map<String, Long> sizes = poolTasks.computeIfAbsent(poolKey, k -> taskSizes(pool));
+    Map<String, Double> weights = TaskShares.weights(new ArrayList<>(sizes.keySet()), taskBalance.shares());
+    if (weights.isEmpty()) {
+      throw CurriculumErrors.noBalancedTask(phase, sizes.keySet(), taskBalance.shares().keySet());
+    }
+    List<String> tasks = new ArrayList<>(weights.keySet());
+    int[] slots = TaskShares.apportion(batchSize, weights, seed, at.globalStep());
+    int[] retroSlots = retroSlots(retroQuota, weights, at.globalStep(), slots);
+    Dataset<Row> candidates = null;
+    if (retroQuota > 0 && hv != DeltaVersions.ABSENT) {
+      candidates = retrospective.candidates(readLedger(spark, hv), samples, run, phase)
+          .join(samples.select(col("sample_id"), task.as("_task")), "sample_id");
+    }
+    List<StepBatch.Pick> picks = new ArrayList<>(batchSize);
+    List<String> retroAll = new ArrayList<>();
+    for (int i = 0; i < tasks.size(); i++) {
+      String t = tasks.get(i);
+      Dataset<Row> taskPool = pool.where(col("_task").equalTo(t)).select("sample_id");
+      long from = 0;
+      for (int j = 1; j < at.stepInPhase(); j++) {
+        long g = at.globalStep() - (at.stepInPhase() - j);
+        int[] sj = TaskShares.apportion(batchSize, weights, seed, g);
+        from += sj[i] - retroSlots(retroQuota, weights, g, sj)[i];
+      }
+      int freshCount = slots[i] - retroSlots[i];
+      List<String> fresh = new ArrayList<>(freshStream.slice(
+          taskPool, poolKey + "/task=" + t, sizes.get(t), seed, phase.number(), from, freshCount));
+      List<String> retro = candidates == null || retroSlots[i] == 0 ? List.of()
+          : retrospective.pick(candidates.where(col("_task").equalTo(t)).drop("_task"), seed, at.globalStep(),
+              retroSlots[i]);
+      int shortfall = retroSlots[i] - retro.size();
+      if (shortfall > 0) {
+        fresh.addAll(topUp(taskPool, fresh, at.globalStep(), shortfall));
+      }
+      for (String id : fresh) {
+        picks.add(new StepBatch.Pick(picks.size(), id, StepBatch.FRESH));
+      }
+      retroAll.addAll(retro);
+    }
+    for (String id : retroAll) {
+      picks.add(new StepBatch.Pick(picks.size(), id, StepBatch.RETROSPECTIVE));
+    }
+    return new StepBatch(at, seed, sv, hv, picks, rows(spark, samples, picks));
+  }
+
+  /** The retrospective quota divided between tasks like the batch, never above a task's slots. */
+  private int[] retroSlots(int retroQuota, Map<String, Double> weights, long globalStep, int[] slots) {
+    int[] r = TaskShares.apportion(retroQuota, weights, seed ^ 0x5EEDL, globalStep);
+    for (int i = 0; i < r.length; i++) {
+      r[i] = Math.min(r[i], slots[i]);
+    }
+    return r;
+  }
+
+  /** The task of a sample: its {@code data_source} ("unknown" when null). */
+  static Column taskColumn() {
+    return org.apache.spark.sql.functions.coalesce(col("data_source"), org.apache.spark.sql.functions.lit("unknown"));
+  }
+
+  private static Map<String, Long> taskSizes(Dataset<Row> pool) {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    for (Row r : pool.groupBy(col("_task")).count().collectAsList()) {
+      out.put(r.getString(0), r.getLong(1));
+    }
+    return out;
   }
 
   private List<String> topUp(Dataset<Row> pool, List<String> exclude, long globalStep, int n) {
@@ -210,9 +349,25 @@ public final class BatchSelector {
     private Long seed;
     private int batchSize;
     private RetrospectiveSampler retrospective = RetrospectiveSampler.disabled();
+    private CurriculumConfig.TaskBalance taskBalance = CurriculumConfig.TaskBalance.off();
     private long maxCachedPoolIds = DEFAULT_MAX_CACHED_POOL_IDS;
+    private PassRateBand passRate;
 
     private Builder() {}
+
+    /**
+     * The pass-rate filter ({@code curriculum.pass-rate-filter}): phase pools keep only samples whose pass rate
+     * under {@code policyCheckpoint}, read from the {@code sample_difficulty} table at {@code difficultyVersion}
+     * (pinned by the job so that replay reproduces the pools), is in the filter's band. Ignored when the filter is
+     * disabled.
+     */
+    public Builder optPassRateFilter(CurriculumConfig.PassRateFilter filter, String difficultyPath,
+        String policyCheckpoint, long difficultyVersion) {
+      this.passRate = filter == null || !filter.enabled()
+          ? null
+          : new PassRateBand(filter, difficultyPath, policyCheckpoint, difficultyVersion);
+      return this;
+    }
 
     public Builder setCurriculum(Curriculum curriculum) {
       this.curriculum = curriculum;
@@ -247,6 +402,13 @@ public final class BatchSelector {
     /** Retrospective picks; without it every batch is fresh (the ablation). */
     public Builder optRetrospective(RetrospectiveSampler retrospective) {
       this.retrospective = Objects.requireNonNull(retrospective, "retrospective");
+      return this;
+    }
+
+    /** Task-balanced batches (default off: every batch is drawn from the whole phase pool). */
+    public Builder optTaskBalance(CurriculumConfig.TaskBalance taskBalance) {
+      this.taskBalance = Objects.requireNonNull(taskBalance, "taskBalance");
+      taskBalance.validate();
       return this;
     }
 

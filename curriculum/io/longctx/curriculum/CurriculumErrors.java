@@ -36,6 +36,15 @@ final class CurriculumErrors {
             + "). Align curriculum.phases[*].max-input-tokens with curate.buckets, or curate longer/shorter prompts.");
   }
 
+  static CurriculumException noBalancedTask(
+      CurriculumPhase phase, java.util.Collection<String> poolTasks, java.util.Collection<String> named) {
+    return new CurriculumException(
+        "Phase " + phase.number() + " ('" + phase.name() + "'): curriculum.task-balance.shares names "
+            + new java.util.TreeSet<>(named) + " but the phase pool's tasks (data_source) are "
+            + new java.util.TreeSet<>(poolTasks) + "; give at least one of them a weight > 0, or leave shares empty"
+            + " for equal shares.");
+  }
+
   static CurriculumException badBatchSize(int batchSize) {
     return new CurriculumException("Batch size must be > 0, got " + batchSize + ". Set train.batch-size.");
   }
@@ -57,5 +66,22 @@ final class CurriculumErrors {
             + " for replay: " + cause.getMessage()
             + ". Delta keeps old versions until VACUUM / log retention removes them.",
         cause);
+  }
+
+  static CurriculumException filteredPhasePool(CurriculumPhase phase, CurriculumConfig.PassRateFilter filter,
+      String policy, String path, long version) {
+    return new CurriculumException(
+        "Phase " + phase.number() + " ('" + phase.name() + "') has no samples left after the pass-rate filter: none"
+            + " with prompt_tokens in (" + phase.minExclusiveTokens() + ", " + phase.maxInputTokens() + "] has a pass"
+            + " rate in " + filter.band() + " under policy " + policy + " in " + path + " (version " + version
+            + ")" + (filter.keepUnscored() ? "" : " and unscored samples are dropped (keep-unscored: false)")
+            + ". Widen curriculum.pass-rate-filter.min/max, or disable it.");
+  }
+
+  static CurriculumException noDifficultyRows(String policy, String path) {
+    return new CurriculumException(
+        "curriculum.pass-rate-filter is enabled but " + path + " has no sample_difficulty rows for the start policy "
+            + policy + ". Run 'longctx difficulty --from " + policy + "' first (bin/longctx run does it after SFT),"
+            + " or set curriculum.pass-rate-filter.enabled=false.");
   }
 }

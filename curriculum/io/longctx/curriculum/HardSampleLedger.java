@@ -145,6 +145,56 @@ public final class HardSampleLedger {
     return lastMergeResult(table);
   }
 
+  /**
+   * Seeds a run's ledger from the start policy's pass rates (the {@code sample_difficulty} rows of one policy:
+   * {@code sample_id}, {@code pass_rate}, {@code k}, {@code prompt_tokens}), so retrospective sampling can pick the
+   * samples the start policy never solves from the first phase transition on. Each sample becomes one attempt of
+   * {@code k} responses at step 0 with mean reward = pass rate, in the phase whose pool holds its prompt length (rows
+   * beyond the last cap are skipped). One Delta commit tagged as the run's step 0; does nothing when the run already
+   * has ledger rows (a re-run, or a run that trained before), so it is idempotent.
+   *
+   * @return the version written, or the latest version when nothing was written
+   */
+  public long seed(Dataset<Row> rates, Curriculum curriculum, String run, String policyVersion) {
+    if (run == null || run.isBlank()) {
+      throw CurriculumErrors.badArgument("run", "must not be empty");
+    }
+    SparkSession spark = rates.sparkSession();
+    DeltaTable table = DeltaTable.createIfNotExists(spark).location(path).addColumns(SCHEMA).execute();
+    if (!table.toDF().where(col("run").equalTo(run)).limit(1).isEmpty()) {
+      return DeltaVersions.latest(spark, path);
+    }
+    org.apache.spark.sql.Column tokens = col("prompt_tokens");
+    org.apache.spark.sql.Column phase = org.apache.spark.sql.functions.lit(null).cast(DataTypes.IntegerType);
+    List<CurriculumPhase> phases = curriculum.phases();
+    for (int i = phases.size() - 1; i >= 0; i--) {
+      CurriculumPhase p = phases.get(i);
+      phase = org.apache.spark.sql.functions.when(
+          tokens.gt(p.minExclusiveTokens()).and(tokens.leq(p.maxInputTokens())), p.number()).otherwise(phase);
+    }
+    Dataset<Row> s = rates
+        .withColumn("phase", phase)
+        .where(col("phase").isNotNull())
+        .selectExpr("'" + run.replace("'", "''") + "' AS run", "sample_id", "CAST(pass_rate AS DOUBLE) AS mean_reward",
+            "CAST(k AS BIGINT) AS responses", "0L AS retro",
+            "CASE WHEN pass_rate = 0 THEN double('Infinity') ELSE 1.0D / pass_rate END AS difficulty",
+            "CAST(phase AS INT) AS phase", "0L AS step",
+            "'" + policyVersion.replace("'", "''") + "' AS policy_version");
+    String previous = spark.conf().getOption(USER_METADATA).getOrElse(() -> null);
+    spark.conf().set(USER_METADATA, commitTag(run, 0));
+    try {
+      table.as("t").merge(s.as("s"), "t.run = s.run AND t.sample_id = s.sample_id")
+          .whenNotMatched().insertExpr(inserts()).execute();
+    } finally {
+      if (previous == null) {
+        spark.conf().unset(USER_METADATA);
+      } else {
+        spark.conf().set(USER_METADATA, previous);
+      }
+    }
+    return DeltaVersions.latest(spark, path);
+  }
+
   /** Whether this run already merged this step or a later one (then the whole merge is a no-op). */
   private static boolean alreadyMerged(DeltaTable table, String run, long step) {
     return !table.toDF().where(col("run").equalTo(run).and(col("step_last_seen").geq(step))).limit(1).isEmpty();

@@ -30,7 +30,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The embedded default end to end on one machine: synth -> curate -> evaluate the base model -> warm-up SFT ->
- * evaluate -> RL phase by phase, evaluating after each -> a summary of held-out accuracy per length bucket and
+ * evaluate -> (with {@code curriculum.pass-rate-filter} enabled: pass rates of the start policy, unless the
+ * {@code sample_difficulty} table has its rows) -> RL phase by phase, evaluating after each -> a summary of held-out accuracy per length bucket and
  * stage. Every stage is one of the resumable jobs, so a re-run continues where an interrupted one stopped. Holds
  * the lease of {@code train.run} from the first stage to the last, so a second pipeline of the run stops at once.
  */
@@ -97,6 +98,10 @@ public final class RunPipelineJob {
       start = Path.of(sft.checkpoint());
       stages.add(new Stage("sft", sft.checkpoint()));
       timed(seconds, "eval-sft", () -> evaluate(stages.get(stages.size() - 1)));
+    }
+    if (config.curriculum().passRateFilter().enabled() && !ScoreDifficultyJob.hasRows(spark, warehouse, start)) {
+      Path scoredBy = start;
+      timed(seconds, "difficulty", () -> new ScoreDifficultyJob(spark, config, warehouse).optPolicy(scoredBy).execute());
     }
     Curriculum curriculum = Curriculum.of(config.curriculum());
     for (CurriculumPhase phase : curriculum.phases()) {

@@ -1,12 +1,15 @@
 package io.longctx.jobs;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import io.longctx.curriculum.BatchSelector;
 import io.longctx.curriculum.Curriculum;
+import io.longctx.curriculum.CurriculumConfig;
 import io.longctx.curriculum.CurriculumPhase;
 import io.longctx.curriculum.HardSampleLedger;
 import io.longctx.curriculum.PhaseStep;
+import io.longctx.curriculum.SampleDifficulty;
 import io.longctx.curriculum.StepBatch;
 import io.longctx.jobs.cli.ProgressBar;
 import io.longctx.jobs.config.LongctxConfig;
@@ -15,6 +18,8 @@ import io.longctx.jobs.train.PolicyState;
 import io.longctx.jobs.train.RlStep;
 import io.longctx.jobs.train.RunLease;
 import io.longctx.jobs.train.RunLeases;
+import io.longctx.jobs.train.EntropyControlState;
+import io.longctx.jobs.train.StepMetrics;
 import io.longctx.jobs.train.StepTables;
 import io.longctx.jobs.train.TrainTables;
 import io.longctx.jobs.train.TrainTables.CheckpointRecord;
@@ -22,6 +27,7 @@ import io.longctx.policy.chat.ChatTemplates;
 import io.longctx.policy.lora.LoraConfig;
 import io.longctx.policy.tokenizer.ChatFormat;
 import io.longctx.policy.tokenizer.TokenizerSpec;
+import io.longctx.policy.train.EntropyControl;
 import io.longctx.policy.train.Rollout;
 import io.longctx.policy.train.UpdateStats;
 import io.longctx.rewards.Judge;
@@ -29,9 +35,7 @@ import io.longctx.transforms.judge.JudgeBackends;
 import io.longctx.transforms.rollout.RolloutSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -53,6 +57,9 @@ public final class TrainPolicyJob {
   private Path startCheckpoint;
   private long untilStep = Long.MAX_VALUE;
   private RunLeases leases;
+  /** The run's start policy and pinned sample_difficulty version (the pass-rate filter's input). */
+  private String difficultyPolicy;
+  private long difficultyVersion = -1L;
 
   public TrainPolicyJob(SparkSession spark, LongctxConfig config, Warehouse warehouse) {
     this.spark = spark;
@@ -97,10 +104,6 @@ public final class TrainPolicyJob {
     String run = t.run();
     StepTables tables = new StepTables(spark);
     String checkpoints = warehouse.table(Warehouse.CHECKPOINTS);
-    BatchSelector selector = BatchSelector.fromConfig(
-        config.curriculum(), warehouse.table(Warehouse.SAMPLES), warehouse.table(Warehouse.HARD_SAMPLES), run,
-        t.batchSize());
-    Curriculum curriculum = selector.curriculum();
     OptionalLong last = tables.lastCommittedStep(checkpoints, run);
     tables.rollbackUncommitted(
         List.of(warehouse.table(Warehouse.ROLLOUTS), warehouse.table(Warehouse.METRICS)), run, last);
@@ -108,6 +111,13 @@ public final class TrainPolicyJob {
     CheckpointRecord previous = last.isPresent()
         ? TrainTables.read(spark, checkpoints, run, last.getAsLong())
         : commitStart(tables, checkpoints, run);
+    CheckpointRecord origin = previous.step() == 0 ? previous : TrainTables.read(spark, checkpoints, run, 0);
+    difficultyPolicy = origin.checkpointPath();
+    difficultyVersion = origin.difficultyVersion();
+    BatchSelector selector = BatchSelector.fromConfig(
+        config.curriculum(), warehouse.table(Warehouse.SAMPLES), warehouse.table(Warehouse.HARD_SAMPLES), run,
+        t.batchSize(), warehouse.table(Warehouse.SAMPLE_DIFFICULTY), difficultyPolicy, difficultyVersion);
+    Curriculum curriculum = selector.curriculum();
     long first = previous.step() + 1;
     long end = Math.min(untilStep, t.stepsPerInvocation() > 0
         ? Math.min(curriculum.totalSteps(), previous.step() + t.stepsPerInvocation())
@@ -142,31 +152,92 @@ public final class TrainPolicyJob {
       throw new IllegalStateException("No samples table at " + warehouse.table(Warehouse.SAMPLES)
           + ": run 'longctx curate' first.");
     }
+    long dv = seedFromDifficulty(run, start.toAbsolutePath().toString());
     long hv = tables.version(warehouse.table(Warehouse.HARD_SAMPLES));
     CheckpointRecord r = new CheckpointRecord(run, 0, "init", 0, "init", start.toAbsolutePath().toString(),
-        samplesVersion, hv, hv, config.train().seed(), null);
+        samplesVersion, hv, hv, config.train().seed(), null, dv);
     tables.writeSlice(TrainTables.checkpointRow(spark, r), checkpoints, run, 0);
     return r;
   }
 
+  /**
+   * With {@code curriculum.pass-rate-filter} enabled: pins the {@code sample_difficulty} version the run's pools are
+   * filtered with (its latest, which must hold rows of the start policy) and, with {@code seed-ledger}, seeds the run's
+   * hard-sample ledger from those pass rates. Returns the pinned version, or -1 when the filter is off.
+   */
+  private long seedFromDifficulty(String run, String startPolicy) {
+    CurriculumConfig.PassRateFilter f = config.curriculum().passRateFilter();
+    if (!f.enabled()) {
+      return -1L;
+    }
+    String table = warehouse.table(Warehouse.SAMPLE_DIFFICULTY);
+    long dv = SampleDifficulty.latestVersion(spark, table);
+    SampleDifficulty.requireRows(spark, table, startPolicy, dv);
+    if (f.seedLedger()) {
+      new HardSampleLedger(warehouse.table(Warehouse.HARD_SAMPLES)).seed(
+          SampleDifficulty.ratesOf(spark, table, startPolicy, dv), Curriculum.of(config.curriculum()), run,
+          startPolicy);
+    }
+    return dv;
+  }
+
+  /**
+   * One RL step, stage by stage: sample and score (dynamic sampling's extra batches included), record rollouts and
+   * the ledger, build the training batch (old log-probs, entropy controls), optimize, save, commit.
+   */
   private CheckpointRecord runStep(long step, PhaseStep at, CheckpointRecord previous, BatchSelector selector,
       PolicyState policy, Judge judge, StepTables tables) {
-    TrainConfig t = config.train();
-    String run = t.run();
+    String run = config.train().run();
     CurriculumPhase phase = at.phase();
-    long t0 = System.nanoTime();
+    StepMetrics metrics = new StepMetrics();
+    Sampled sampled = sampleAndScore(step, phase, previous, selector, judge, metrics);
+    Dataset<Row> scored = sampled.scored();
+    HardSampleLedger ledger = new HardSampleLedger(warehouse.table(Warehouse.HARD_SAMPLES));
+    HardSampleLedger.MergeResult merged = metrics.timed("io", () -> {
+      tables.writeSlice(scored, warehouse.table(Warehouse.ROLLOUTS), run, step);
+      return ledger.merge(RlStep.ledgerStats(scored), run, phase.number(), step, previous.checkpointPath());
+    });
+    List<Row> keptRows = metrics.timed("collect", () -> RlStep.kept(scored).collectAsList());
+    TrainingBatch batch = metrics.timed("optimizer", () -> trainingBatch(keptRows, policy, previous));
+    List<UpdateStats> updates = metrics.timed("optimizer",
+        () -> batch.rollouts().isEmpty() ? List.<UpdateStats>of() : policy.trainer().step(batch.rollouts()));
+    Path dir = checkpointDir(run, step);
+    metrics.timed("io", () -> {
+      policy.save(dir, new TokenizerSpec(config.policy().tokenizer()));
+      EntropyControlState.write(dir, batch.aepo());
+      return null;
+    });
+    metrics.summary(RlStep.summary(scored), sampled.extraBatches());
+    metrics.entropyControl(batch.control());
+    metrics.updates(updates);
+    metrics.ledger(ledger.read(spark).where(col("run").equalTo(run)));
+    tables.writeSlice(TrainTables.metricRow(spark, run, step, "rl", phase.number(), metrics.values()),
+        warehouse.table(Warehouse.METRICS), run, step);
+    CheckpointRecord commit = new CheckpointRecord(run, step, "rl", phase.number(), phase.name(),
+        dir.toAbsolutePath().toString(), previous.samplesVersion(), previous.hardSamplesVersion(),
+        merged.version(), config.train().seed(), previous.checkpointPath());
+    tables.writeSlice(TrainTables.checkpointRow(spark, commit), warehouse.table(Warehouse.CHECKPOINTS), run, step);
+    return commit;
+  }
+
+  /** A step's scored rollouts over all its batches, and how many batches beyond the first were drawn. */
+  private record Sampled(Dataset<Row> scored, int extraBatches) {}
+
+  /**
+   * Draws the step's batch, samples G responses per prompt on the executors and scores them; with dynamic sampling,
+   * draws further batches (new prompts only) while fewer than {@code batch-size} groups have varying accuracy.
+   */
+  private Sampled sampleAndScore(long step, CurriculumPhase phase, CheckpointRecord previous, BatchSelector selector,
+      Judge judge, StepMetrics metrics) {
+    TrainConfig t = config.train();
     LongAccumulator modelNanos = spark.sparkContext().longAccumulator("rollout-model-nanos");
-    double rolloutS = 0;
-    double rewardS = 0;
+    ChatFormat chatFormat = ChatTemplates.forPolicy(config.policy());
     Dataset<Row> all = null;
     int extra = 0;
-    long kept = 0;
-    ChatFormat chatFormat = ChatTemplates.forPolicy(config.policy());
     for (int attempt = 0; attempt <= (t.dynamicSampling() ? t.maxExtraBatches() : 0); attempt++) {
       extra = attempt; // batches drawn beyond the first
-      StepBatch batch = attempt == 0
-          ? selector.replay(spark, step, previous.samplesVersion(), previous.hardSamplesVersion())
-          : extraSelector(attempt).replay(spark, step, previous.samplesVersion(), previous.hardSamplesVersion());
+      StepBatch batch = (attempt == 0 ? selector : extraSelector(attempt))
+          .replay(spark, step, previous.samplesVersion(), previous.hardSamplesVersion());
       Dataset<Row> prompts = all == null
           ? RlStep.prompts(batch, attempt)
           : RlStep.prompts(batch, attempt).join(all.select("sample_id").distinct(), "sample_id", "left_anti");
@@ -174,36 +245,31 @@ public final class TrainPolicyJob {
           chatFormat, config.policy().device(), t.groupSize(), phase.maxResponseTokens(),
           t.temperature(), t.topP(), t.topK(), t.seed() + 7919L * attempt, step, config.policy().cpuThreads(),
           t.rolloutRowBudget());
-      long r0 = System.nanoTime();
-      Dataset<Row> rollouts = SparkSessions.withJobGroup(spark, "rollouts", "step " + step + " rollouts",
-          () -> RlStep.rollouts(prompts, spec, t.rolloutPartitions(), modelNanos));
-      long r1 = System.nanoTime();
-      Dataset<Row> scored = SparkSessions.withJobGroup(spark, "rewards", "step " + step + " rewards",
-          () -> RlStep.score(rollouts, config.rewards(), judge, phase));
-      rolloutS += (r1 - r0) / 1e9;
-      rewardS += (System.nanoTime() - r1) / 1e9;
+      Dataset<Row> rollouts = metrics.timed("rollout", () -> SparkSessions.withJobGroup(spark, "rollouts",
+          "step " + step + " rollouts", () -> RlStep.rollouts(prompts, spec, t.rolloutPartitions(), modelNanos)));
+      Dataset<Row> scored = metrics.timed("reward", () -> SparkSessions.withJobGroup(spark, "rewards",
+          "step " + step + " rewards", () -> RlStep.score(rollouts, config.rewards(), judge, phase)));
       all = all == null ? scored : all.unionByName(scored);
-      kept = all.where(col("kept")).select("sample_id").distinct().count();
+      long kept = all.where(col("kept")).select("sample_id").distinct().count();
       if (!t.dynamicSampling() || kept >= t.batchSize()) {
         break;
       }
     }
-    Dataset<Row> scored = all.withColumn("run", org.apache.spark.sql.functions.lit(run))
-        .withColumn("step", org.apache.spark.sql.functions.lit(step))
-        .withColumn("phase", org.apache.spark.sql.functions.lit(phase.number()));
+    metrics.time("rollout_model", modelNanos.value() / 1e9);
+    Dataset<Row> scored = all.withColumn("run", lit(t.run()))
+        .withColumn("step", lit(step))
+        .withColumn("phase", lit(phase.number()));
+    return new Sampled(scored, extra);
+  }
 
-    long io0 = System.nanoTime();
-    tables.writeSlice(scored, warehouse.table(Warehouse.ROLLOUTS), run, step);
-    HardSampleLedger ledger = new HardSampleLedger(warehouse.table(Warehouse.HARD_SAMPLES));
-    HardSampleLedger.MergeResult merged =
-        ledger.merge(RlStep.ledgerStats(scored), run, phase.number(), step, previous.checkpointPath());
-    double ioS = (System.nanoTime() - io0) / 1e9;
+  /** The optimizer's batch, what the entropy controls did to it (null when off) and the AEPO gate after it. */
+  private record TrainingBatch(List<Rollout> rollouts, EntropyControl.Result control, EntropyControl.AepoState aepo) {}
 
-    long c0 = System.nanoTime();
-    List<Row> keptRows = RlStep.kept(scored).collectAsList();
-    double collectS = (System.nanoTime() - c0) / 1e9;
-
-    long o0 = System.nanoTime();
+  /**
+   * The kept rollouts as the optimizer's batch: old log-probs recomputed on the driver with the weights that sampled,
+   * before the first update (as verl); with AEPO or negative clipping also the per-token entropies they act on.
+   */
+  private TrainingBatch trainingBatch(List<Row> keptRows, PolicyState policy, CheckpointRecord previous) {
     List<int[]> promptIds = new ArrayList<>();
     List<int[]> responseIds = new ArrayList<>();
     for (Row r : keptRows) {
@@ -211,48 +277,22 @@ public final class TrainPolicyJob {
       responseIds.add(ints(r.getList(1)));
     }
     policy.useAllCores(config.policy().cpuThreads());
-    // Old log-probs recomputed on the driver with the weights that sampled, before the first update (as verl).
-    List<float[]> old = policy.logProbs(promptIds, responseIds, config.optim().microBatchSize());
+    boolean control = config.optim().needsOldEntropy();
+    PolicyState.TokenStats old =
+        policy.scores(promptIds, responseIds, config.optim().microBatchSize(), control);
     List<Rollout> batch = new ArrayList<>();
+    double[] rewards = new double[keptRows.size()];
     for (int i = 0; i < keptRows.size(); i++) {
-      batch.add(Rollout.of(promptIds.get(i), responseIds.get(i), old.get(i), (float) keptRows.get(i).getDouble(3)));
+      Row r = keptRows.get(i);
+      batch.add(Rollout.of(promptIds.get(i), responseIds.get(i), old.logProbs().get(i), (float) r.getDouble(3)));
+      rewards[i] = r.getDouble(4);
     }
-    List<UpdateStats> updates = batch.isEmpty() ? List.of() : policy.trainer().step(batch);
-    double optS = (System.nanoTime() - o0) / 1e9;
-
-    long io1 = System.nanoTime();
-    Path dir = checkpointDir(run, step);
-    policy.save(dir, new TokenizerSpec(config.policy().tokenizer()));
-    Row s = RlStep.summary(scored);
-    Map<String, Double> m = new LinkedHashMap<>();
-    for (String f : List.of("reward_mean", "accuracy", "response_len_mean", "response_len_max", "groups",
-        "kept_groups", "retrospective_picks")) {
-      m.put(f, s.isNullAt(s.fieldIndex(f)) ? null : ((Number) s.getAs(f)).doubleValue());
+    EntropyControl.AepoState gate = EntropyControlState.read(Path.of(previous.checkpointPath()));
+    if (!control) {
+      return new TrainingBatch(batch, null, gate);
     }
-    m.put("kept_group_fraction", m.get("groups") > 0 ? m.get("kept_groups") / m.get("groups") : null);
-    m.put("extra_batches", (double) extra);
-    putUpdateStats(m, updates);
-    Row ledgerCounts = ledger.read(spark).where(col("run").equalTo(run))
-        .agg(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)),
-            org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.when(
-                col("last_mean_reward").equalTo(0.0), org.apache.spark.sql.functions.lit(1))))
-        .first();
-    m.put("ledger_rows", (double) ledgerCounts.getLong(0));
-    m.put("hard_samples", (double) ledgerCounts.getLong(1));
-    m.put("time_rollout_s", rolloutS);
-    m.put("time_rollout_model_s", modelNanos.value() / 1e9);
-    m.put("time_reward_s", rewardS);
-    m.put("time_collect_s", collectS);
-    m.put("time_optimizer_s", optS);
-    m.put("time_io_s", ioS + (System.nanoTime() - io1) / 1e9);
-    m.put("time_total_s", (System.nanoTime() - t0) / 1e9);
-    tables.writeSlice(TrainTables.metricRow(spark, run, step, "rl", phase.number(), m),
-        warehouse.table(Warehouse.METRICS), run, step);
-    CheckpointRecord commit = new CheckpointRecord(run, step, "rl", phase.number(), phase.name(),
-        dir.toAbsolutePath().toString(), previous.samplesVersion(), previous.hardSamplesVersion(),
-        merged.version(), t.seed(), previous.checkpointPath());
-    tables.writeSlice(TrainTables.checkpointRow(spark, commit), warehouse.table(Warehouse.CHECKPOINTS), run, step);
-    return commit;
+    EntropyControl.Result r = EntropyControl.apply(config.optim(), gate, batch, rewards, old.entropies());
+    return new TrainingBatch(r.batch(), r, r.state());
   }
 
   /** Extra batches of dynamic sampling draw from the same phase pool with a seed of their own. */
@@ -264,29 +304,10 @@ public final class TrainPolicyJob {
         .setRun(config.train().run())
         .setSeed(config.curriculum().seed() + 1_000_003L * attempt)
         .setBatchSize(config.train().batchSize())
+        .optTaskBalance(config.curriculum().taskBalance())
+        .optPassRateFilter(config.curriculum().passRateFilter(), warehouse.table(Warehouse.SAMPLE_DIFFICULTY),
+            difficultyPolicy, difficultyVersion)
         .build();
-  }
-
-  static void putUpdateStats(Map<String, Double> m, List<UpdateStats> updates) {
-    m.put("updates", (double) updates.size());
-    if (updates.isEmpty()) {
-      return;
-    }
-    double loss = 0, norm = 0, ent = 0, clip = 0, tokens = 0;
-    for (UpdateStats u : updates) {
-      loss += u.loss();
-      norm += u.gradNorm();
-      ent += u.entropy();
-      clip += u.clipFraction();
-      tokens += u.tokens();
-    }
-    int n = updates.size();
-    m.put("loss", loss / n);
-    m.put("grad_norm", norm / n);
-    m.put("entropy", ent / n);
-    m.put("clip_fraction", clip / n);
-    m.put("tokens", tokens);
-    m.put("lr", updates.get(n - 1).lr());
   }
 
   Path checkpointDir(String run, long step) {

@@ -18,6 +18,7 @@ public record Warehouse(Path root) {
   public static final String CHECKPOINTS = "checkpoints";
   public static final String EVAL_RESULTS = "eval_results";
   public static final String RUN_LEASES = "run_leases";
+  public static final String SAMPLE_DIFFICULTY = "sample_difficulty";
 
   public static Warehouse at(String root) {
     return new Warehouse(Path.of(root).toAbsolutePath().normalize());

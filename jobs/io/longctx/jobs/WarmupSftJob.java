@@ -120,7 +120,7 @@ public final class WarmupSftJob {
         Path dir = warehouse.dir("checkpoint-files").resolve(run).resolve(String.format("epoch-%03d", epoch));
         policy.save(dir, new TokenizerSpec(config.policy().tokenizer()));
         Map<String, Double> m = new LinkedHashMap<>();
-        TrainPolicyJob.putUpdateStats(m, updates);
+        io.longctx.jobs.train.StepMetrics.putUpdateStats(m, updates);
         m.put("groups", (double) order.size());
         m.put("time_optimizer_s", optS);
         m.put("time_total_s", (System.nanoTime() - t0) / 1e9);
@@ -204,6 +204,7 @@ public final class WarmupSftJob {
     SftConfig s = config.sft();
     return new OptimConfig(s.lr(), o.beta1(), o.beta2(), o.eps(), o.weightDecay(), s.warmupSteps(), s.schedule(),
         totalUpdates, s.minLrRatio(), o.maxGradNorm(), o.clipRatioLow(), o.clipRatioHigh(),
-        o.lossAgg(), o.entropyCoef(), o.klCoef(), s.batchSize(), Math.min(o.microBatchSize(), s.batchSize()), 1);
+        o.lossAgg(), o.entropyCoef(), o.klCoef(), s.batchSize(), Math.min(o.microBatchSize(), s.batchSize()), 1,
+        OptimConfig.Aepo.off(), OptimConfig.NegativeClip.off());
   }
 }

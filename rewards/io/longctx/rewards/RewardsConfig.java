@@ -187,17 +187,25 @@ public record RewardsConfig(
   /**
    * The {@code rewards.advantage} section.
    *
-   * @param scaleByStd divide by the group std (GRPO); {@code false} gives Dr.GRPO's unscaled {@code r - mean}
+   * @param scaleByStd divide by a standard deviation (GRPO); {@code false} gives Dr.GRPO's unscaled {@code r - mean}
    * @param epsilon added to the std before dividing
+   * @param stdScope which rewards the std is taken over (the mean is always the group's): {@code group} (GRPO),
+   *     {@code task} (QwenLong-L1.5: the batch's rewards of the same task, {@code data_source}) or {@code batch}
+   *     (every reward of the batch)
    */
-  public record AdvantageConfig(boolean scaleByStd, double epsilon) implements Serializable {
+  public record AdvantageConfig(boolean scaleByStd, double epsilon, String stdScope) implements Serializable {
+    public static final String GROUP = "group";
+    public static final String TASK = "task";
+    public static final String BATCH = "batch";
+    public static final java.util.List<String> SCOPES = java.util.List.of(GROUP, TASK, BATCH);
 
     public static AdvantageConfig defaults() {
-      return new AdvantageConfig(true, 1e-6);
+      return new AdvantageConfig(true, 1e-6, GROUP);
     }
 
     public void validate() {
       Check.range("rewards.advantage.epsilon", epsilon, 0, 1);
+      Check.oneOf("rewards.advantage.std-scope", stdScope, SCOPES);
     }
   }
 }

@@ -77,7 +77,7 @@ public final class BenchLoraCommand extends ConfiguredCommand {
     OptimConfig d = OptimConfig.defaults();
     OptimConfig optim = new OptimConfig(d.lr(), d.beta1(), d.beta2(), d.eps(), d.weightDecay(), 0, "constant",
         d.totalSteps(), 0, d.maxGradNorm(), d.clipRatioLow(), d.clipRatioHigh(), d.lossAgg(), 0, 0, n,
-        Math.min(microBatch, n), 1);
+        Math.min(microBatch, n), 1, d.aepo(), d.negativeClip());
     LoraConfig lora = mode.equals("lora")
         ? new LoraConfig(true, rank, 2.0 * rank, 0.0, LoraConfig.defaults().targetModules(), List.of(LoraConfig.TRAIN))
         : null;

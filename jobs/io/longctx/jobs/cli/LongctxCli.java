@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       TokenizerCommand.class,
       CurateCommand.class,
       SftCommand.class,
+      DifficultyCommand.class,
       TrainCommand.class,
       EvalCommand.class,
       GenerateCommand.class,

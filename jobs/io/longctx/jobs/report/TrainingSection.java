@@ -20,11 +20,16 @@ final class TrainingSection {
   static final String ID = "training";
   static final String TITLE = "1. Training curves";
 
-  static final List<String> CURVES = List.of("reward_mean", "accuracy", "kept_group_fraction", "response_len_mean",
-      "response_len_max", "entropy", "grad_norm", "lr", "loss", "clip_fraction", "updates", "tokens");
-  static final List<String> TABLE = List.of("reward_mean", "accuracy", "kept_group_fraction", "response_len_mean",
+  static final List<String> CURVES = List.of("reward_mean", "accuracy", "kept_group_fraction",
+      "wasted_rollout_share", "response_len_mean", "response_len_max", "entropy", "grad_norm", "lr", "loss",
+      "clip_fraction", "updates", "tokens");
+  static final List<String> TABLE = List.of("reward_mean", "accuracy", "kept_group_fraction",
+      "wasted_rollout_share", "response_len_mean",
       "entropy", "grad_norm", "lr", "loss", "hard_samples", "time_total_s");
   static final List<String> SFT = List.of("loss", "grad_norm", "lr", "entropy");
+  /** QwenLong-L1.5's entropy controls (AEPO, negative clipping): drawn only for runs that used them. */
+  static final List<String> ENTROPY_CONTROL =
+      List.of("sampling_entropy", "aepo_negatives_masked", "aepo_dropped", "negative_clip_token_fraction");
 
   /** Stage name -> metrics column of the time breakdown, in stacking order. */
   static final Map<String, String> TIMES = new LinkedHashMap<>();
@@ -53,13 +58,27 @@ final class TrainingSection {
     } else {
       html.note(rows.size() + " committed steps (" + rows.get(0).getAs("step") + " to "
           + rows.get(rows.size() - 1).getAs("step") + ") of run '" + ctx.run() + "' from " + ctx.path(Warehouse.METRICS)
-          + ". Timings are wall-clock seconds.");
+          + ". Timings are wall-clock seconds; wasted_rollout_share = the share of the step's rollouts (extra"
+          + " dynamic-sampling batches included) in zero-variance groups, which the update drops.");
       curves(ctx, html, mine, CURVES, "curves.png", "training curves of run " + ctx.run());
+      entropyControl(ctx, html, mine);
       timeBreakdown(ctx, html, rows);
       html.h3("Per step");
       html.table(header("step", "phase", "kind", TABLE), tableRows(rows, List.of("step", "phase", "kind"), TABLE));
     }
     sft(ctx, html, metrics.get());
+  }
+
+  private static void entropyControl(ReportContext ctx, Html html, Dataset<Row> mine) throws IOException {
+    if (!List.of(mine.columns()).contains("aepo_negatives_masked")
+        || mine.where(col("aepo_negatives_masked").isNotNull()).isEmpty()) {
+      return; // a run without AEPO or negative clipping
+    }
+    html.h3("Entropy controls (AEPO, negative clipping)");
+    html.note("sampling_entropy: mean token entropy of the training batch under the sampling policy (nats); "
+        + "aepo_negatives_masked: 1 while the AEPO gate trains on positive responses only; aepo_dropped: responses "
+        + "it left out; negative_clip_token_fraction: share of the batch's tokens whose negative gradient was dropped.");
+    curves(ctx, html, mine, ENTROPY_CONTROL, "entropy-control.png", "entropy controls of run " + ctx.run());
   }
 
   private static void sft(ReportContext ctx, Html html, Dataset<Row> metrics) throws IOException {

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.longctx.policy.train.ResponseScorer;
 
@@ -153,22 +154,39 @@ public final class PolicyState implements AutoCloseable {
    * loaded with), without gradients, in batches of {@code batchSize} sequences.
    */
   public List<float[]> logProbs(List<int[]> prompts, List<int[]> responses, int batchSize) {
+    return scores(prompts, responses, batchSize, false).logProbs();
+  }
+
+  /** Per-token log-probs and, when asked, per-token entropies (else null) of each response. */
+  public record TokenStats(List<float[]> logProbs, List<float[]> entropies) {}
+
+  /** As {@link #logProbs}, also returning each response token's policy entropy when {@code entropy} is true. */
+  public TokenStats scores(List<int[]> prompts, List<int[]> responses, int batchSize, boolean entropy) {
     List<float[]> out = new ArrayList<>(prompts.size());
+    List<float[]> ent = entropy ? new ArrayList<>(prompts.size()) : null;
     for (int from = 0; from < prompts.size(); from += batchSize) {
       int to = Math.min(prompts.size(), from + batchSize);
       try (NDManager m = model.manager().newSubManager()) {
-        ResponseScorer.Scored s = scorer.score(m, prompts.subList(from, to), responses.subList(from, to), false);
-        float[] flat = s.logProbs().toFloatArray();
-        int width = (int) s.logProbs().getShape().get(1);
-        for (int b = 0; b < to - from; b++) {
-          int len = responses.get(from + b).length;
-          float[] row = new float[len];
-          System.arraycopy(flat, b * width, row, 0, len);
-          out.add(row);
+        ResponseScorer.Scored s = scorer.score(m, prompts.subList(from, to), responses.subList(from, to), entropy);
+        rows(s.logProbs(), responses.subList(from, to), out);
+        if (entropy) {
+          rows(s.entropy(), responses.subList(from, to), ent);
         }
       }
     }
-    return out;
+    return new TokenStats(out, ent);
+  }
+
+  /** Splits a right-padded [B, T] array into one row per response, cut to the response's length. */
+  private static void rows(NDArray padded, List<int[]> responses, List<float[]> out) {
+    float[] flat = padded.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+    int width = (int) padded.getShape().get(1);
+    for (int b = 0; b < responses.size(); b++) {
+      int len = responses.get(b).length;
+      float[] row = new float[len];
+      System.arraycopy(flat, b * width, row, 0, len);
+      out.add(row);
+    }
   }
 
   /**

@@ -64,8 +64,8 @@ public final class RlStep {
             overlongCache(o, phase.maxResponseTokens()), o.penaltyFactor()),
         rewards.advantage());
     Dataset<Row> scored = HybridReward.score(rollouts, forPhase, judge);
-    return GroupAdvantages.computeWithKept(
-            scored, "sample_id", HybridReward.SHAPED_REWARD, HybridReward.REWARD, rewards.advantage())
+    return GroupAdvantages.computeWithKept(scored, "sample_id", "data_source", HybridReward.SHAPED_REWARD,
+            HybridReward.REWARD, rewards.advantage())
         .localCheckpoint(true);
   }
 
@@ -85,7 +85,11 @@ public final class RlStep {
             count(lit(1)).cast("int").as("responses"));
   }
 
-  /** Step summary over all of the step's rollouts, as one row (computed by Spark, not on collected rows). */
+  /**
+   * Step summary over all of the step's rollouts, as one row (computed by Spark, not on collected rows).
+   * {@code wasted_rollout_share}: the share of the step's rollouts (extra dynamic-sampling batches included) in
+   * zero-variance groups, i.e. with {@code kept = false}.
+   */
   public static Row summary(Dataset<Row> scored) {
     return scored
         .agg(avg(col(HybridReward.SHAPED_REWARD)).as("reward_mean"),
@@ -95,7 +99,8 @@ public final class RlStep {
             countDistinct(col("sample_id")).cast("double").as("groups"),
             countDistinct(when(col("kept"), col("sample_id"))).cast("double").as("kept_groups"),
             countDistinct(when(col("pick").equalTo(StepBatch.RETROSPECTIVE), col("sample_id")))
-                .cast("double").as("retrospective_picks"))
+                .cast("double").as("retrospective_picks"),
+            avg(when(col("kept"), 0.0).otherwise(1.0)).as("wasted_rollout_share"))
         .first();
   }
 
@@ -103,6 +108,7 @@ public final class RlStep {
   public static Dataset<Row> kept(Dataset<Row> scored) {
     return scored.where(col("kept"))
         .orderBy(col("attempt"), col("batch_index"), col("sample_id"), col("response_index"))
-        .select(col("prompt_ids"), col("response_ids"), col("logprobs"), col(GroupAdvantages.ADVANTAGE));
+        .select(col("prompt_ids"), col("response_ids"), col("logprobs"), col(GroupAdvantages.ADVANTAGE),
+            col(HybridReward.REWARD));
   }
 }

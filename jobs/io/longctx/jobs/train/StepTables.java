@@ -31,7 +31,8 @@ public final class StepTables {
   /**
    * Overwrites the {@code (run, step)} slice of the table at {@code path} with {@code rows} (which must carry
    * {@code run} and {@code step} columns with exactly those values). Creates the table, partitioned by
-   * {@code run}, when it does not exist.
+   * {@code run}, when it does not exist. New columns (a later version's or an option's, e.g. {@code scale_std})
+   * are added to the table's schema, so runs of different settings share one warehouse.
    */
   public void writeSlice(Dataset<Row> rows, String path, String run, long step) {
     if (!exists(path)) {
@@ -42,6 +43,7 @@ public final class StepTables {
         .format("delta")
         .mode(SaveMode.Overwrite)
         .option("replaceWhere", sliceCondition(run, step))
+        .option("mergeSchema", "true") // a column added later (e.g. checkpoints.difficulty_version) joins old tables
         .save(path);
   }
 

@@ -10,7 +10,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Schemas of the rows a training job writes once per step: the {@code metrics} row and the {@code checkpoints}
- * row (the step's commit record).
+ * row (the step's commit record). The step-0 row's {@code difficulty_version} pins the {@code sample_difficulty}
+ * version the pass-rate filter reads for the whole run (-1 when the filter is off).
  */
 public final class TrainTables {
   private TrainTables() {}
@@ -28,14 +29,16 @@ public final class TrainTables {
           .add("hard_samples_version_read", DataTypes.LongType, false)
           .add("hard_samples_version", DataTypes.LongType, false)
           .add("seed", DataTypes.LongType, false)
-          .add("parent_checkpoint", DataTypes.StringType, true);
+          .add("parent_checkpoint", DataTypes.StringType, true)
+          .add("difficulty_version", DataTypes.LongType, true);
 
   /** Metric columns (all doubles) of a step row, in order; timings are wall-clock seconds. */
   public static final List<String> METRICS =
       List.of(
           "reward_mean", "accuracy", "kept_group_fraction", "groups", "kept_groups", "extra_batches",
           "response_len_mean", "response_len_max", "entropy", "grad_norm", "lr", "loss", "clip_fraction",
-          "updates", "tokens", "retrospective_picks", "hard_samples", "ledger_rows",
+          "updates", "tokens", "retrospective_picks", "hard_samples", "ledger_rows", "wasted_rollout_share",
+          "sampling_entropy", "aepo_negatives_masked", "aepo_dropped", "negative_clip_token_fraction",
           "time_rollout_s", "time_rollout_model_s", "time_reward_s", "time_collect_s", "time_optimizer_s",
           "time_io_s", "time_total_s");
 
@@ -59,7 +62,8 @@ public final class TrainTables {
   /** A one-row DataFrame of the checkpoint commit record. */
   public static Dataset<Row> checkpointRow(SparkSession spark, CheckpointRecord r) {
     Row row = RowFactory.create(r.run(), r.step(), r.kind(), r.phase(), r.phaseName(), r.checkpointPath(),
-        r.samplesVersion(), r.hardSamplesVersionRead(), r.hardSamplesVersion(), r.seed(), r.parentCheckpoint());
+        r.samplesVersion(), r.hardSamplesVersionRead(), r.hardSamplesVersion(), r.seed(), r.parentCheckpoint(),
+        r.difficultyVersion());
     return spark.createDataFrame(List.of(row), CHECKPOINT);
   }
 
@@ -95,13 +99,24 @@ public final class TrainTables {
       long hardSamplesVersionRead,
       long hardSamplesVersion,
       long seed,
-      String parentCheckpoint) {
+      String parentCheckpoint,
+      long difficultyVersion) {
+
+    /** A record without a pinned {@code sample_difficulty} version (-1: the pass-rate filter is off). */
+    public CheckpointRecord(String run, long step, String kind, int phase, String phaseName, String checkpointPath,
+        long samplesVersion, long hardSamplesVersionRead, long hardSamplesVersion, long seed,
+        String parentCheckpoint) {
+      this(run, step, kind, phase, phaseName, checkpointPath, samplesVersion, hardSamplesVersionRead,
+          hardSamplesVersion, seed, parentCheckpoint, -1L);
+    }
 
     static CheckpointRecord of(Row r) {
+      // difficulty_version: absent in tables written before the pass-rate filter existed
+      int dv = java.util.Arrays.asList(r.schema().fieldNames()).indexOf("difficulty_version");
       return new CheckpointRecord(r.getAs("run"), r.getAs("step"), r.getAs("kind"), r.getAs("phase"),
           r.getAs("phase_name"), r.getAs("checkpoint_path"), r.getAs("samples_version"),
           r.getAs("hard_samples_version_read"), r.getAs("hard_samples_version"), r.getAs("seed"),
-          r.getAs("parent_checkpoint"));
+          r.getAs("parent_checkpoint"), dv < 0 || r.isNullAt(dv) ? -1L : r.getLong(dv));
     }
   }
 

@@ -27,6 +27,8 @@ import java.util.List;
  * @param miniBatchSize sequences per optimizer update (verl's ppo_mini_batch_size times the group size)
  * @param microBatchSize sequences per forward/backward pass; gradients accumulate over a mini-batch
  * @param epochs passes over a step's batch (verl's ppo_epochs)
+ * @param aepo QwenLong-L1.5's adaptive entropy-controlled policy optimisation (off by default)
+ * @param negativeClip entropy-aware clipping of negative gradients (off by default)
  */
 public record OptimConfig(
     double lr,
@@ -46,11 +48,25 @@ public record OptimConfig(
     double klCoef,
     int miniBatchSize,
     int microBatchSize,
-    int epochs) {
+    int epochs,
+    Aepo aepo,
+    NegativeClip negativeClip) {
 
   public static OptimConfig defaults() {
-    return new OptimConfig(
-        3e-4, 0.9, 0.999, 1e-8, 0.01, 0, "constant", 1000, 0.0, 1.0, 0.2, 0.28, "token-mean", 0.0, 0.0, 32, 8, 1);
+    return new OptimConfig(3e-4, 0.9, 0.999, 1e-8, 0.01, 0, "constant", 1000, 0.0, 1.0, 0.2, 0.28, "token-mean", 0.0,
+        0.0, 32, 8, 1, Aepo.off(), NegativeClip.off());
+  }
+
+  /** These settings with the RL-only entropy controls (AEPO, negative clipping) of {@code from}. */
+  public OptimConfig withEntropyControls(OptimConfig from) {
+    return new OptimConfig(lr, beta1, beta2, eps, weightDecay, warmupSteps, schedule, totalSteps, minLrRatio,
+        maxGradNorm, clipRatioLow, clipRatioHigh, lossAgg, entropyCoef, klCoef, miniBatchSize, microBatchSize, epochs,
+        from.aepo(), from.negativeClip());
+  }
+
+  /** Whether the step needs the old policy's per-token entropy (AEPO's gate or negative clipping). */
+  public boolean needsOldEntropy() {
+    return aepo.enabled() || !NegativeClip.NONE.equals(negativeClip.mode());
   }
 
   public void validate() {
@@ -76,6 +92,14 @@ public record OptimConfig(
           "optim.micro-batch-size", "must be <= mini-batch-size " + miniBatchSize + ", got " + microBatchSize);
     }
     Check.positive("optim.epochs", epochs);
+    if (aepo == null) {
+      throw new ConfigException("optim.aepo", "must be a mapping (enabled, entropy-low, entropy-high)");
+    }
+    aepo.validate();
+    if (negativeClip == null) {
+      throw new ConfigException("optim.negative-clip", "must be a mapping (mode, quantile)");
+    }
+    negativeClip.validate();
   }
 
   /** The policy loss these settings describe. */
@@ -103,5 +127,49 @@ public record OptimConfig(
   public LrSchedule lrSchedule() {
     LrSchedule.Kind kind = schedule.equals("cosine") ? LrSchedule.Kind.COSINE : LrSchedule.Kind.CONSTANT;
     return new LrSchedule(lr, warmupSteps, kind, totalSteps, minLrRatio);
+  }
+
+  /**
+   * The {@code optim.aepo} section: AEPO (QwenLong-L1.5, adaptive entropy-controlled policy optimisation). While the
+   * batch's mean token entropy under the sampling policy is above {@code entropyHigh}, an update trains only on
+   * responses with positive advantage and positive reward (negative gradients raise entropy); once it falls below
+   * {@code entropyLow} the negative responses return. In between the previous state holds (hysteresis).
+   */
+  public record Aepo(boolean enabled, double entropyLow, double entropyHigh) {
+    public static Aepo off() {
+      return new Aepo(false, 0.3, 0.6);
+    }
+
+    public void validate() {
+      Check.nonNegative("optim.aepo.entropy-low", entropyLow);
+      if (!(entropyHigh >= entropyLow) || Double.isInfinite(entropyHigh)) {
+        throw new ConfigException("optim.aepo.entropy-high",
+            "must be a finite entropy (nats) >= entropy-low " + entropyLow + ", got " + entropyHigh);
+      }
+    }
+  }
+
+  /**
+   * The {@code optim.negative-clip} section (QwenLong-L1.5's entropy-aware negative-gradient clipping): in responses
+   * with negative advantage, the policy-gradient term of high-entropy tokens ({@code high-entropy-tokens}: tokens
+   * whose entropy is above the batch's {@code quantile} of token entropies) or of whole high-entropy responses
+   * ({@code high-entropy-sequences}: mean token entropy above that quantile of the batch's responses) is dropped.
+   * Loss denominators are unchanged.
+   */
+  public record NegativeClip(String mode, double quantile) {
+    public static final String NONE = "none";
+    public static final String TOKENS = "high-entropy-tokens";
+    public static final String SEQUENCES = "high-entropy-sequences";
+
+    public static NegativeClip off() {
+      return new NegativeClip(NONE, 0.8);
+    }
+
+    public void validate() {
+      Check.oneOf("optim.negative-clip.mode", mode, List.of(NONE, TOKENS, SEQUENCES));
+      if (!(quantile > 0 && quantile < 1)) {
+        throw new ConfigException("optim.negative-clip.quantile", "must be in (0, 1), got " + quantile);
+      }
+    }
   }
 }

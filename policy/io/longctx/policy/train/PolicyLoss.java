@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.Shape;
  *
  * <pre>
  *   ratio     = exp(clamp(logp - old_logp, -20, 20))
- *   per_token = max(-A * ratio, -A * clip(ratio, 1 - eps_low, 1 + eps_high))
+ *   per_token = max(-A * ratio, -A * clip(ratio, 1 - eps_low, 1 + eps_high)) * pg_weight   (pg_weight 1 unless given)
  *   loss      = aggregate(per_token) - entropy_coef * aggregate(entropy) + kl_coef * aggregate(kl_k3)
  *   kl_k3     = clamp(exp(ref - logp) - (ref - logp) - 1, -10, 10)      (low-variance KL, "k3")
  * </pre>
@@ -67,6 +67,9 @@ public final class PolicyLoss {
     NDArray unclipped = negAdv.mul(ratio);
     NDArray clipped = negAdv.mul(ratio.clip(1.0 - clipLow, 1.0 + clipHigh));
     NDArray perToken = unclipped.maximum(clipped);
+    if (in.pgWeights() != null) {
+      perToken = perToken.mul(in.pgWeights().toType(DataType.FLOAT32, false));
+    }
     NDArray loss = Aggregation.reduce(perToken, mask, aggregation, denominator);
 
     double entropySum = Double.NaN;
@@ -107,6 +110,9 @@ public final class PolicyLoss {
     }
     if (in.refLogProbs() != null) {
       Aggregation.requireShape("refLogProbs", in.refLogProbs(), s);
+    }
+    if (in.pgWeights() != null) {
+      Aggregation.requireShape("pgWeights", in.pgWeights(), s);
     }
   }
 

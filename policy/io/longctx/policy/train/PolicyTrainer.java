@@ -171,12 +171,23 @@ public final class PolicyTrainer implements AutoCloseable {
         }
         NDArray ref = rs.get(0).refLogProbs() == null ? null
             : manager.create(Padding.floats(rs.stream().map(Rollout::refLogProbs).toList(), t), shape);
+        NDArray pgWeights = rs.stream().allMatch(x -> x.pgWeights() == null) ? null
+            : manager.create(Padding.floats(rs.stream().map(PolicyTrainer::pgWeights).toList(), t), shape);
         r = policyLoss.compute(new PolicyLossInput(scored.logProbs(), old, manager.create(adv), mask,
-            scored.entropy(), ref), denominator);
+            scored.entropy(), ref, pgWeights), denominator);
       }
       gc.backward(r.loss());
       return r.stats();
     }
+  }
+
+  private static float[] pgWeights(Rollout r) {
+    if (r.pgWeights() != null) {
+      return r.pgWeights();
+    }
+    float[] ones = new float[r.responseIds().length];
+    java.util.Arrays.fill(ones, 1f);
+    return ones;
   }
 
   /** The engine seed of update {@code update}: a mix of both, so neighbouring updates draw unrelated masks. */

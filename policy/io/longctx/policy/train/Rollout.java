@@ -9,11 +9,23 @@ package io.longctx.policy.train;
  *     response)
  * @param advantage the response's group-normalised advantage
  * @param refLogProbs log-probs under the reference policy (same length), or null when no KL penalty is used
+ * @param pgWeights weight of each response token's policy-gradient term in [0, 1] (same length; 0 drops it, as
+ *     entropy-aware negative clipping does), or null for all 1
  */
-public record Rollout(int[] promptIds, int[] responseIds, float[] oldLogProbs, float advantage, float[] refLogProbs) {
+public record Rollout(
+    int[] promptIds, int[] responseIds, float[] oldLogProbs, float advantage, float[] refLogProbs, float[] pgWeights) {
+
+  public Rollout(int[] promptIds, int[] responseIds, float[] oldLogProbs, float advantage, float[] refLogProbs) {
+    this(promptIds, responseIds, oldLogProbs, advantage, refLogProbs, null);
+  }
 
   public static Rollout of(int[] promptIds, int[] responseIds, float[] oldLogProbs, float advantage) {
-    return new Rollout(promptIds, responseIds, oldLogProbs, advantage, null);
+    return new Rollout(promptIds, responseIds, oldLogProbs, advantage, null, null);
+  }
+
+  /** This rollout with per-token policy-gradient weights (null: all 1). */
+  public Rollout withPgWeights(float[] weights) {
+    return new Rollout(promptIds, responseIds, oldLogProbs, advantage, refLogProbs, weights);
   }
 
   /** Throws an error naming rollout {@code index} and the reason when it cannot be trained on. */
@@ -27,6 +39,18 @@ public record Rollout(int[] promptIds, int[] responseIds, float[] oldLogProbs, f
       throw TrainErrors.badRollout(index, "its advantage is " + advantage);
     }
     checkLogProbs(index, "old", oldLogProbs);
+    if (pgWeights != null) {
+      if (pgWeights.length != responseIds.length) {
+        throw TrainErrors.badRollout(index, "it has " + pgWeights.length + " policy-gradient weights for "
+            + responseIds.length + " response tokens");
+      }
+      for (int i = 0; i < pgWeights.length; i++) {
+        if (!(pgWeights[i] >= 0 && pgWeights[i] <= 1)) {
+          throw TrainErrors.badRollout(index, "policy-gradient weight of response token " + i + " is " + pgWeights[i]
+              + " (must be in [0, 1])");
+        }
+      }
+    }
     if (refLogProbs != null) {
       if (refLogProbs.length != responseIds.length) {
         throw TrainErrors.badRollout(index, "it has " + refLogProbs.length + " reference log-probs for "

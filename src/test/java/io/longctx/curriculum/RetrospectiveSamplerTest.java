@@ -37,7 +37,7 @@ class RetrospectiveSamplerTest extends SparkTestBase {
     return Integer.parseInt(id.substring(3)) % 4 == 0 ? 0.5 : 0.0;
   }
 
-  private static Dataset<Row> statsOf(StepBatch batch, Map<String, Double> rewardById) {
+  static Dataset<Row> statsOf(StepBatch batch, Map<String, Double> rewardById) {
     Dataset<Row> picks = batch.rows().select("sample_id", "pick");
     List<Row> rows = new ArrayList<>();
     for (Row r : picks.collectAsList()) {

@@ -46,6 +46,45 @@ class GroupAdvantagesTest extends SparkTestBase {
   }
 
   @Test
+  void taskAndBatchScopesDivideByTheStdOfTheTasksOrTheBatchsRewards() {
+    StructType schema = new StructType().add("sample_id", DataTypes.StringType)
+        .add("data_source", DataTypes.StringType).add("response_index", DataTypes.IntegerType)
+        .add("reward", DataTypes.DoubleType);
+    List<Row> rows = new ArrayList<>();
+    double[][] groups = {{1, 0, 1, 1}, {0, 0, 0, 1}, {1, 1, 0, 0}};
+    String[] task = {"A", "A", "B"};
+    for (int g = 0; g < 3; g++) {
+      for (int i = 0; i < 4; i++) {
+        rows.add(RowFactory.create("g" + g, task[g], i, groups[g][i]));
+      }
+    }
+    Dataset<Row> df = spark().createDataFrame(rows, schema);
+    // by hand: task A's 8 rewards (four 1s, four 0s) have sample std sqrt(2/7) = 0.5345225; task B's 4 rewards
+    // sqrt(1/3) = 0.5773503; all 12 rewards sqrt(3/11) = 0.5222330. Means stay per group: 0.75, 0.25, 0.5
+    Map<String, Double> task1 = advantages(df, "task");
+    assertThat(task1.get("g0/0")).isCloseTo(0.25 / (0.5345225 + 1e-6), within(1e-6));
+    assertThat(task1.get("g0/1")).isCloseTo(-0.75 / (0.5345225 + 1e-6), within(1e-6));
+    assertThat(task1.get("g1/3")).isCloseTo(0.75 / (0.5345225 + 1e-6), within(1e-6));
+    assertThat(task1.get("g2/2")).isCloseTo(-0.5 / (0.5773503 + 1e-6), within(1e-6));
+    Map<String, Double> batch = advantages(df, "batch");
+    assertThat(batch.get("g0/0")).isCloseTo(0.25 / (0.5222330 + 1e-6), within(1e-6));
+    assertThat(batch.get("g2/0")).isCloseTo(0.5 / (0.5222330 + 1e-6), within(1e-6));
+    Map<String, Double> group = advantages(df, "group");
+    assertThat(group.get("g0/0")).isCloseTo(0.25 / (0.5 + 1e-6), within(1e-6)); // group g0's std is 0.5
+    assertThatThrownBy(() -> GroupAdvantages.computeWithKept(df, "sample_id", null, "reward", "reward",
+        new RewardsConfig.AdvantageConfig(true, 1e-6, "task"))).hasMessageContaining("data_source");
+  }
+
+  private static Map<String, Double> advantages(Dataset<Row> df, String scope) {
+    Map<String, Double> out = new HashMap<>();
+    for (Row r : GroupAdvantages.computeWithKept(df, "sample_id", "data_source", "reward", "reward",
+        new RewardsConfig.AdvantageConfig(true, 1e-6, scope)).collectAsList()) {
+      out.put(r.<String>getAs("sample_id") + "/" + r.<Integer>getAs("response_index"), r.<Double>getAs("advantage"));
+    }
+    return out;
+  }
+
+  @Test
   void randomGroupsMatchADirectComputationIncludingGroupsOfOneAndDrGrpo() {
     Random rnd = new Random(1234);
     List<Row> rows = new ArrayList<>();
@@ -60,7 +99,7 @@ class GroupAdvantagesTest extends SparkTestBase {
     }
     List<Row> grpo = GroupAdvantages.compute(frame(rows), "sample_id", "reward", GRPO).collectAsList();
     List<Row> drGrpo = GroupAdvantages.compute(frame(rows), "sample_id", "reward",
-        new RewardsConfig.AdvantageConfig(false, 1e-6)).collectAsList();
+        new RewardsConfig.AdvantageConfig(false, 1e-6, "group")).collectAsList();
     assertThat(grpo).hasSize(rows.size());
     checkAdvantages(grpo, groups, true);
     checkAdvantages(drGrpo, groups, false);

@@ -35,7 +35,7 @@ class LoraResumeTest {
   private static OptimConfig optim() {
     OptimConfig d = OptimConfig.defaults();
     return new OptimConfig(1e-2, d.beta1(), d.beta2(), d.eps(), d.weightDecay(), 1, "cosine", 10, 0.1,
-        d.maxGradNorm(), d.clipRatioLow(), d.clipRatioHigh(), d.lossAgg(), 0, 0, 4, 2, 1);
+        d.maxGradNorm(), d.clipRatioLow(), d.clipRatioHigh(), d.lossAgg(), 0, 0, 4, 2, 1, d.aepo(), d.negativeClip());
   }
 
   /** Step {@code k} (1-based) of the sequence: two SFT steps, then two RL steps. */

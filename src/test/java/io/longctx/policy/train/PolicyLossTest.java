@@ -107,6 +107,39 @@ class PolicyLossTest {
   }
 
   @Test
+  void zeroPolicyGradientWeightsDropThoseTokensGradientButKeepTheDenominator() {
+    float[] lpArr = G.get("grpo_logprobs").f32();
+    int t = 12;
+    float[] w = new float[lpArr.length];
+    java.util.Arrays.fill(w, 1f);
+    for (int i = 0; i < t; i += 2) {
+      w[t + i] = 0f; // every other token of the second sequence (negative clipping's mask)
+    }
+    NDArray logp = arr("grpo_logprobs");
+    logp.setRequiresGradient(true);
+    NDArray weighted = arr("grpo_logprobs");
+    weighted.setRequiresGradient(true);
+    PolicyLoss loss = PolicyLoss.builder().build();
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      gc.backward(loss.compute(PolicyLossInput.of(logp, arr("grpo_old_logprobs"), arr("grpo_advantages"),
+          arr("grpo_response_mask"))).loss());
+    }
+    LossResult r;
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      r = loss.compute(PolicyLossInput.of(weighted, arr("grpo_old_logprobs"), arr("grpo_advantages"),
+          arr("grpo_response_mask")).withPgWeights(m.create(w, logp.getShape())));
+      gc.backward(r.loss());
+    }
+    float[] full = logp.getGradient().toFloatArray();
+    float[] clipped = weighted.getGradient().toFloatArray();
+    for (int i = 0; i < full.length; i++) {
+      // the kept tokens' gradients are unchanged: the token-mean denominator still counts the dropped tokens
+      assertThat(clipped[i]).as("token %d", i).isCloseTo(w[i] == 0 ? 0f : full[i], within(1e-7f));
+    }
+    assertThat(r.stats().tokens()).isEqualTo(reference(LossAggregation.TOKEN_MEAN).tokens);
+  }
+
+  @Test
   void microBatchesWithMiniBatchDenominatorAddUpToTheWholeBatch() {
     NDArray lp = arr("grpo_logprobs");
     NDArray old = arr("grpo_old_logprobs");
