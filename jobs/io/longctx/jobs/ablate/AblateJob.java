@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.longctx.jobs.CurateSamplesJob;
 import io.longctx.jobs.EvaluateCheckpointJob;
+import io.longctx.jobs.ScoreDifficultyJob;
 import io.longctx.jobs.TrainPolicyJob;
 import io.longctx.jobs.Warehouse;
 import io.longctx.jobs.WarmupSftJob;
@@ -19,6 +20,7 @@ import io.longctx.jobs.ablate.AblationPlan.RunSpec;
 import io.longctx.jobs.config.ConfigLoader;
 import io.longctx.jobs.config.EvalConfig;
 import io.longctx.jobs.config.LongctxConfig;
+import io.longctx.jobs.train.PolicyState;
 import io.longctx.jobs.train.RunLease;
 import io.longctx.jobs.train.RunLeaseException;
 import io.longctx.jobs.train.RunLeases;
@@ -151,8 +153,11 @@ public final class AblateJob {
       progress.accept(String.format("%s: sft %s %s (%.1f s)", tag, r.sftRun(),
           shared ? "shared with an earlier run" : "ready", s.get("sft")));
     }
-    // A job that must run between SFT and RL for some configs (e.g. scoring the start policy's pass rates for
-    // curriculum.pass-rate-filter, when that is not done by the train job itself) belongs here, under the run's lease.
+    if (r.rl().curriculum().passRateFilter().enabled()) {
+      long d0 = System.nanoTime();
+      start = passRates(r, start, holder);
+      s.put("difficulty", (System.nanoTime() - d0) / 1e9);
+    }
     long r0 = System.nanoTime();
     TrainPolicyJob.Result last;
     do { // train.steps-per-invocation may split the curriculum into several invocations
@@ -186,6 +191,24 @@ public final class AblateJob {
       sftCheckpoints.put(r.sftRun(), res.checkpoint());
       return res.checkpoint();
     }
+  }
+
+  /**
+   * curriculum.pass-rate-filter: the start policy's pass rates in {@code sample_difficulty}, scored once per policy
+   * (an SFT checkpoint is scored once for every config and seed that starts from it, under the SFT run's lease).
+   * Without SFT the start is the run's initial weights, written where the pipeline writes them. Returns the start.
+   */
+  private Path passRates(RunSpec r, Path start, RunLeases holder) {
+    Path policy = start != null ? start : PolicyState.initial(r.rl(), r.rl().train().seed(),
+        warehouse.dir("checkpoint-files").resolve(r.run()).resolve("base"));
+    try (RunLease lease = r.sftRun() != null ? holder.acquire(r.sftRun()) : null) {
+      if (!ScoreDifficultyJob.hasRows(spark, warehouse, policy)) {
+        ScoreDifficultyJob.Result d = new ScoreDifficultyJob(spark, r.rl(), warehouse).optPolicy(policy).execute();
+        progress.accept(String.format("ablate %s: pass rates of %s scored (%d samples, k %d, mean %.3f)", r.run(),
+            policy.getFileName(), d.scored(), d.k(), d.meanPassRate()));
+      }
+    }
+    return policy;
   }
 
   private void evaluate(LongctxConfig config, String evalRun, String checkpoint) {

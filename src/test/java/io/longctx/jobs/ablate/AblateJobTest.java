@@ -31,7 +31,8 @@ class AblateJobTest extends SparkTestBase {
     Files.createDirectories(dir.resolve("ablations"));
     Files.writeString(dir.resolve("ablations/full.yaml"), "{}\n");
     Files.writeString(dir.resolve("ablations/no-sft.yaml"), "sft: {enabled: false}\n");
-    Files.writeString(dir.resolve("ablations/no-retro.yaml"), "curriculum: {retrospective: {enabled: false}}\n");
+    Files.writeString(dir.resolve("ablations/pass-rate.yaml"), "curriculum: {retrospective: {enabled: false},"
+        + " pass-rate-filter: {enabled: true, min: 0.0, max: 0.99, k: 2}}\n");
     return dir.resolve("base.yaml");
   }
 
@@ -91,19 +92,24 @@ class AblateJobTest extends SparkTestBase {
     assertThat(s1.buckets()).endsWith("all").contains("(0, 192]", "(192, 384]", "(384, 768]");
     assertThat(s1.items().get("all")).isEqualTo(4L);
 
-    // a second invocation: seed 1 of full is finished (skipped); no-retro shares its SFT (no new SFT run, no new
-    // SFT evaluation)
-    AblationPlan second = AblationPlan.of(base, List.of("full", "no-retro"), 1, tiny(), null);
+    // a second invocation: seed 1 of full is finished (skipped); pass-rate shares its SFT (no new SFT run, no new
+    // SFT evaluation) and scores the SFT checkpoint's pass rates before its RL
+    AblationPlan second = AblationPlan.of(base, List.of("full", "pass-rate"), 1, tiny(), null);
     assertThat(second.runs().get(1).sftRun()).isEqualTo(sft1);
     AblateJob.Result r2 = new AblateJob(spark(), second).execute();
     assertThat(r2.skipped()).containsExactly("abl-full-s1");
-    assertThat(r2.ran()).containsExactly("abl-no-retro-s1");
+    assertThat(r2.ran()).containsExactly("abl-pass-rate-s1");
+    assertThat(r2.seconds().get("abl-pass-rate-s1")).containsKey("difficulty");
+    String sftCheckpoint = spark().read().format("delta").load(dir.resolve("wh/checkpoints").toString())
+        .where(col("run").equalTo(sft1)).orderBy(col("step").desc()).first().getAs("checkpoint_path");
+    assertThat(spark().read().format("delta").load(dir.resolve("wh/sample_difficulty").toString())
+        .where(col("policy_checkpoint").equalTo(sftCheckpoint)).count()).isPositive();
     assertThat(runs(Warehouse.CHECKPOINTS)).filteredOn(r -> r.endsWith("-sft")).containsExactly(sft1);
-    assertThat(runs(Warehouse.EVAL_RESULTS)).containsExactly("abl-full-s1-eval", "abl-no-retro-s1-eval",
+    assertThat(runs(Warehouse.EVAL_RESULTS)).containsExactly("abl-full-s1-eval", "abl-pass-rate-s1-eval",
         sft1 + "-eval");
     AblationSummary s2 = r2.summary();
     assertThat(s2.rows()).extracting(AblationSummary.ConfigRow::config)
-        .containsExactly("full", "no-retro", "sft-only");
+        .containsExactly("full", "pass-rate", "sft-only");
     assertThat(s2.rows()).allSatisfy(r -> assertThat(r.n()).isEqualTo(1));
     assertThat(s2.rows().get(0).runs()).containsExactly("abl-full-s1-eval");
     assertThat(s2.rows().get(0).accuracy().get("all").values())
@@ -121,15 +127,15 @@ class AblateJobTest extends SparkTestBase {
     AblateJob.Result r3 = job.execute();
     assertThat(r3.ran()).isEmpty();
     assertThat(r3.summary().text()).isEqualTo(s2.text());
-    assertThat(job.recordedSeconds()).containsOnlyKeys("abl-full-s1", "abl-no-retro-s1");
+    assertThat(job.recordedSeconds()).containsOnlyKeys("abl-full-s1", "abl-pass-rate-s1");
     Path out = dir.resolve("out");
     Path page = AblationOutputs.write(out, second, r3.summary(), job.recordedSeconds(), base);
     String html = Files.readString(page);
-    assertThat(html).contains("accuracy-ci.png").contains("abl-no-retro-s1-eval").contains("no-retro: ");
+    assertThat(html).contains("accuracy-ci.png").contains("abl-pass-rate-s1-eval").contains("pass-rate: ");
     BufferedImage png = ImageIO.read(out.resolve("accuracy-ci.png").toFile());
     assertThat(png.getWidth()).isPositive();
     assertThat(Files.readString(out.resolve("results.md"))).contains(s2.markdown());
     assertThat(Files.readString(out.resolve("summary.json"))).contains("\"ci95_half_width\"")
-        .contains("\"abl-no-retro-s1\"");
+        .contains("\"abl-pass-rate-s1\"");
   }
 }

@@ -152,11 +152,10 @@ class AblationPlanTest {
   }
 
   @Test
-  void theShippedBaselineOverlaysLoadOverTheShippedBase() {
-    // task, aepo and pass-rate use keys of issue #16 items 1-5 and load once those are merged
+  void theShippedOverlaysLoadOverTheShippedBase() {
     Path base = Path.of("conf/ablate.yaml");
-    AblationPlan plan = AblationPlan.of(base, List.of("full", "no-sft", "single-stage", "no-retro", "grpo-loss"), 1,
-        Map.of(), null);
+    AblationPlan plan = AblationPlan.of(base, List.of("full", "no-sft", "single-stage", "no-retro", "grpo-loss",
+        "task", "aepo", "pass-rate"), 1, Map.of(), null);
     Map<String, RunSpec> byConfig = new java.util.LinkedHashMap<>();
     plan.runs().forEach(r -> byConfig.put(r.config(), r));
     assertThat(byConfig.get("no-sft").sft()).isNull();
@@ -165,8 +164,16 @@ class AblationPlanTest {
     assertThat(byConfig.get("grpo-loss").rl().optim().lossAgg()).isEqualTo("seq-mean-token-mean");
     assertThat(byConfig.get("grpo-loss").rl().optim().clipRatioHigh()).isEqualTo(0.2);
     assertThat(byConfig.get("full").rl().optim().clipRatioHigh()).isEqualTo(0.28);
+    assertThat(byConfig.get("task").rl().curriculum().taskBalance().enabled()).isTrue();
+    assertThat(byConfig.get("task").rl().rewards().advantage().stdScope()).isEqualTo("task");
+    assertThat(byConfig.get("aepo").rl().optim().aepo().enabled()).isTrue();
+    assertThat(byConfig.get("aepo").rl().rewards().advantage().stdScope()).isEqualTo("task");
+    assertThat(byConfig.get("pass-rate").rl().curriculum().passRateFilter().enabled()).isTrue();
+    assertThat(byConfig.get("pass-rate").rl().curriculum().passRateFilter().max()).isLessThan(1.0);
+    assertThat(byConfig.get("pass-rate").rl().curriculum().taskBalance().enabled()).isTrue();
+    assertThat(byConfig.get("full").rl().curriculum().passRateFilter().enabled()).isFalse();
     String sft = byConfig.get("full").sftRun();
-    assertThat(List.of("single-stage", "no-retro", "grpo-loss")).allSatisfy(c ->
+    assertThat(List.of("single-stage", "no-retro", "grpo-loss", "task", "aepo", "pass-rate")).allSatisfy(c ->
         assertThat(byConfig.get(c).sftRun()).isEqualTo(sft));
   }
 }
