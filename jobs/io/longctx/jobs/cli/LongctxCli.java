@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       RunCommand.class,
+      AblateCommand.class,
       SynthCommand.class,
       TokenizerCommand.class,
       CurateCommand.class,

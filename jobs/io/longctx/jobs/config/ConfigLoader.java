@@ -41,8 +41,16 @@ public final class ConfigLoader {
   }
 
   public static LongctxConfig load(Path file, Map<String, String> overrides) {
+    return loadLayered(file == null ? List.of() : List.of(file), overrides);
+  }
+
+  /**
+   * Layered files: each file is merged over the result of the ones before it (mappings key by key, lists and
+   * scalars replaced), then the overrides. An ablation overlay over its base config is {@code [base, overlay]}.
+   */
+  public static LongctxConfig loadLayered(List<Path> files, Map<String, String> overrides) {
     ObjectNode tree = JSON.valueToTree(LongctxConfig.defaults());
-    if (file != null) {
+    for (Path file : files) {
       if (!Files.isRegularFile(file)) {
         throw new ConfigException("--conf", "file " + file + " does not exist");
       }
@@ -65,6 +73,20 @@ public final class ConfigLoader {
     LongctxConfig config = bind(tree);
     config.validate();
     return config;
+  }
+
+  /**
+   * A copy of {@code config} with {@code key=value} settings applied as {@code --set} applies them (a value may be
+   * a YAML flow mapping that replaces a whole section), validated.
+   */
+  public static LongctxConfig withValues(LongctxConfig config, Map<String, String> values) {
+    ObjectNode tree = JSON.valueToTree(config);
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      applyOverride(tree, e.getKey(), e.getValue());
+    }
+    LongctxConfig out = bind(tree);
+    out.validate();
+    return out;
   }
 
   public static LongctxConfig load(Path file) {

@@ -86,6 +86,29 @@ final class ReportCharts {
     return save(chart, dir, file);
   }
 
+  /**
+   * Bars per category side by side, one bar per series, each with a symmetric error bar (e.g. mean accuracy per
+   * length bucket and config with its confidence half-width). A NaN mean draws no bar, a NaN half-width none.
+   */
+  static Png groupedBarsWithErrors(Path dir, String file, String title, String xTitle, String yTitle,
+      List<String> categories, Map<String, List<double[]>> meanAndHalfWidth, Double yMax) throws IOException {
+    CategoryChart chart = bars(title, xTitle, yTitle, categories.size());
+    chart.getStyler().setErrorBarsColor(Color.BLACK).setYAxisMin(0.0);
+    if (yMax != null) {
+      chart.getStyler().setYAxisMax(yMax);
+    }
+    for (Map.Entry<String, List<double[]>> e : meanAndHalfWidth.entrySet()) {
+      List<Number> ys = new ArrayList<>();
+      List<Number> errs = new ArrayList<>();
+      for (double[] p : e.getValue()) {
+        ys.add(Double.isNaN(p[0]) ? 0.0 : p[0]);
+        errs.add(Double.isNaN(p[0]) || Double.isNaN(p[1]) ? 0.0 : p[1]);
+      }
+      chart.addSeries(e.getKey(), categories, ys, errs);
+    }
+    return save(chart, dir, file);
+  }
+
   private static CategoryChart bars(String title, String xTitle, String yTitle, int categories) {
     CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
         .yAxisTitle(yTitle).build();
