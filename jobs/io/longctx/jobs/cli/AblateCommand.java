@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Run ablation configs x seeds in one warehouse and summarise held-out accuracy per length bucket as mean and",
-      "95% confidence interval over seeds (Student t).",
+      "95%% confidence interval over seeds (Student t).",
       "A config is an overlay YAML merged over the base config: a name means <folder of --base>/ablations/<name>.yaml,",
       "anything else is a path. Each config x seed is its own run, abl-<config>-s<seed> (seed k adds 1000 (k-1) to",
       "train.seed and curriculum.seed); synthetic data and curated samples are made once per warehouse, warm-up SFT",
