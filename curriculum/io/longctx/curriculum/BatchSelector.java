@@ -98,6 +98,11 @@ public final class BatchSelector {
   /** A selector wired from the config section: its phases, seed and retrospective settings. */
   public static BatchSelector fromConfig(
       CurriculumConfig config, String samplesPath, String hardSamplesPath, String run, int batchSize) {
+    return configured(config, samplesPath, hardSamplesPath, run, batchSize).build();
+  }
+
+  private static Builder configured(
+      CurriculumConfig config, String samplesPath, String hardSamplesPath, String run, int batchSize) {
     return builder()
         .setCurriculum(Curriculum.of(config))
         .setSamplesPath(samplesPath)
@@ -106,8 +111,7 @@ public final class BatchSelector {
         .setSeed(config.seed())
         .setBatchSize(batchSize)
         .optRetrospective(RetrospectiveSampler.of(config.retrospective()))
-        .optTaskBalance(config.taskBalance())
-        .build();
+        .optTaskBalance(config.taskBalance());
   }
 
   /**
@@ -117,15 +121,7 @@ public final class BatchSelector {
    */
   public static BatchSelector fromConfig(CurriculumConfig config, String samplesPath, String hardSamplesPath,
       String run, int batchSize, String difficultyPath, String policyCheckpoint, long difficultyVersion) {
-    return builder()
-        .setCurriculum(Curriculum.of(config))
-        .setSamplesPath(samplesPath)
-        .setHardSamplesPath(hardSamplesPath)
-        .setRun(run)
-        .setSeed(config.seed())
-        .setBatchSize(batchSize)
-        .optRetrospective(RetrospectiveSampler.of(config.retrospective()))
-        .optTaskBalance(config.taskBalance())
+    return configured(config, samplesPath, hardSamplesPath, run, batchSize)
         .optPassRateFilter(config.passRateFilter(), difficultyPath, policyCheckpoint, difficultyVersion)
         .build();
   }

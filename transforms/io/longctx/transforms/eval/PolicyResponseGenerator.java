@@ -71,14 +71,7 @@ final class PolicyResponseGenerator implements ResponseGenerator {
     for (String p : prompts) {
       ids.add(tokenizer.encode(p));
     }
-    GenerationConfig config = GenerationConfig.builder()
-        .setMaxNewTokens(settings.maxNewTokens())
-        .optGreedy(settings.greedy())
-        .optTemperature(settings.temperature())
-        .optTopP(settings.topP())
-        .optStopTokenIds(tokenizer.stopTokenIds())
-        .optPadTokenId(tokenizer.padTokenId())
-        .build();
+    GenerationConfig config = settings.generationConfig(tokenizer);
     List<GroupRequest> requests = new ArrayList<>(ids.size());
     for (int i = 0; i < ids.size(); i++) {
       requests.add(new GroupRequest(ids.get(i), 1, seeds.isEmpty() ? settings.seed() : seeds.get(i)));

@@ -17,6 +17,18 @@ public record SamplingSettings(
     int samplesPerItem, boolean greedy, double temperature, double topP, int maxNewTokens, long seed)
     implements Serializable {
 
+  /** The engine's generation settings for these sampling settings and a tokenizer's stop and pad tokens. */
+  public io.longctx.policy.generate.GenerationConfig generationConfig(io.longctx.policy.tokenizer.Tokenizer tokenizer) {
+    return io.longctx.policy.generate.GenerationConfig.builder()
+        .setMaxNewTokens(maxNewTokens)
+        .optGreedy(greedy)
+        .optTemperature(temperature)
+        .optTopP(topP)
+        .optStopTokenIds(tokenizer.stopTokenIds())
+        .optPadTokenId(tokenizer.padTokenId())
+        .build();
+  }
+
   /** The seed for one response: a mix of the base seed, the item key and the sample index. */
   public long seedFor(String benchmark, String itemId, int sampleIndex) {
     long h = seed ^ 0x9E3779B97F4A7C15L;

@@ -38,14 +38,7 @@ final class ServerResponseGenerator implements ResponseGenerator {
 
   @Override
   public List<Generation> generate(List<String> prompts, List<Long> seeds, SamplingSettings settings) {
-    GenerationConfig config = GenerationConfig.builder()
-        .setMaxNewTokens(settings.maxNewTokens())
-        .optGreedy(settings.greedy())
-        .optTemperature(settings.temperature())
-        .optTopP(settings.topP())
-        .optStopTokenIds(tokenizer.stopTokenIds())
-        .optPadTokenId(tokenizer.padTokenId())
-        .build();
+    GenerationConfig config = settings.generationConfig(tokenizer);
     List<GroupRequest> requests = new ArrayList<>(prompts.size());
     List<String> labels = new ArrayList<>(prompts.size());
     for (int i = 0; i < prompts.size(); i++) {
