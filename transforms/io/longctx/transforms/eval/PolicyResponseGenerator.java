@@ -83,8 +83,7 @@ final class PolicyResponseGenerator implements ResponseGenerator {
     }
     List<Generation> responses = new ArrayList<>(out.size());
     for (io.longctx.policy.generate.Generation g : out) {
-      responses.add(new Generation(tokenizer.decode(g.responseIds(tokenizer.stopTokenIds())), g.tokenIds().length,
-          g.finishReason().label()));
+      responses.add(Generation.of(g, tokenizer));
     }
     return responses;
   }

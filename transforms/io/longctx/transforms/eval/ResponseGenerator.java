@@ -10,7 +10,13 @@ import java.util.List;
 public interface ResponseGenerator extends AutoCloseable {
 
   /** One generated response. {@code finishReason} is {@code stop} or {@code length}. */
-  record Generation(String text, int tokens, String finishReason) implements java.io.Serializable {}
+  record Generation(String text, int tokens, String finishReason) implements java.io.Serializable {
+    /** The engine's generation as an eval response: the text up to the stop token, its length and finish reason. */
+    static Generation of(io.longctx.policy.generate.Generation g, io.longctx.policy.tokenizer.Tokenizer tokenizer) {
+      return new Generation(tokenizer.decode(g.responseIds(tokenizer.stopTokenIds())), g.tokenIds().length,
+          g.finishReason().label());
+    }
+  }
 
   /**
    * Generates one response per request, in order. Request i uses {@code seeds.get(i)} so the result does not

@@ -49,8 +49,7 @@ final class ServerResponseGenerator implements ResponseGenerator {
     List<Generation> out = new ArrayList<>(prompts.size());
     for (List<io.longctx.policy.generate.Generation> one : engine.generate(labels, requests, config)) {
       io.longctx.policy.generate.Generation g = one.get(0);
-      out.add(new Generation(tokenizer.decode(g.responseIds(tokenizer.stopTokenIds())), g.tokenIds().length,
-          g.finishReason().label()));
+      out.add(Generation.of(g, tokenizer));
     }
     return out;
   }
