@@ -24,7 +24,7 @@ public record RewardsConfig(
   public static RewardsConfig defaults() {
     Map<String, String> m = new LinkedHashMap<>();
     for (String s : new String[] {"frames", "hotpotqa", "2wikimqa", "narrativeqa", "qasper", "synth_multihop",
-        "synth_retrieval"}) {
+        "synth_retrieval", "synth_retrieval_distractors"}) {
       m.put(s, VerifierKind.MULTIHOP.configName());
     }
     m.put("longbench-v2", VerifierKind.LONGBENCH_V2.configName());

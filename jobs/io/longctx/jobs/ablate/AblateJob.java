@@ -170,7 +170,7 @@ public final class AblateJob {
     evaluate(r.rl(), r.evalRun(), last.checkpoint());
     s.put("eval", (System.nanoTime() - e0) / 1e9);
     s.put("total", (System.nanoTime() - t0) / 1e9);
-    Map<String, Double> acc = accuracy(List.of(r.evalRun()), buckets()).getOrDefault(r.evalRun(), Map.of());
+    Map<String, Double> acc = accuracy(List.of(r.evalRun()), columns(List.of(r.evalRun()))).getOrDefault(r.evalRun(), Map.of());
     progress.accept(String.format("%s: done in %.1f s (eval %.1f s): held-out accuracy %s", tag, s.get("total"),
         s.get("eval"), percentages(acc)));
     return s;
@@ -319,16 +319,34 @@ public final class AblateJob {
     return out;
   }
 
-  /** Bucket labels of the base config's curation caps ("(0, 256]", ..., "over 1024"), then "all". */
-  List<String> buckets() {
+  /**
+   * Column labels: the base config's curation caps ("(0, 256]", ..., "over 1024"), then one per task (data_source)
+   * when the evaluated runs' held-out set has more than one, then "all".
+   */
+  List<String> columns(List<String> evalRuns) {
     List<Integer> caps = plan.base().curate().buckets();
     List<String> out = new ArrayList<>();
     for (int i = 0; i < caps.size(); i++) {
       out.add(label(caps, i));
     }
     out.add(over(caps));
+    List<String> tasks = tasks(evalRuns);
+    if (tasks.size() > 1) {
+      out.addAll(tasks);
+    }
     out.add(AblationSummary.ALL);
     return out;
+  }
+
+  /** The data sources in the results of these eval runs, sorted. */
+  private List<String> tasks(List<String> evalRuns) {
+    List<String> present = evalRuns.stream().filter(evaluated::contains).toList();
+    if (present.isEmpty()) {
+      return List.of();
+    }
+    return spark.read().format("delta").load(warehouse.table(Warehouse.EVAL_RESULTS))
+        .where(col("run").isin(present.toArray())).select("data_source").distinct().collectAsList().stream()
+        .map(r -> r.getString(0)).filter(java.util.Objects::nonNull).sorted().toList();
   }
 
   static String label(List<Integer> caps, int i) {
@@ -348,7 +366,7 @@ public final class AblateJob {
     return bucket;
   }
 
-  /** eval run -> bucket label (and "all") -> mean score, for the eval runs that have results. */
+  /** eval run -> column label (bucket, task, "all") -> mean score, for the eval runs that have results. */
   private Map<String, Map<String, Double>> accuracy(List<String> evalRuns, List<String> buckets) {
     Map<String, Map<String, Double>> out = new LinkedHashMap<>();
     List<String> present = evalRuns.stream().filter(evaluated::contains).toList();
@@ -358,8 +376,12 @@ public final class AblateJob {
     Dataset<Row> results = spark.read().format("delta").load(warehouse.table(Warehouse.EVAL_RESULTS))
         .where(col("run").isin(present.toArray())).withColumn("bucket", bucketColumn()).cache();
     try {
-      for (Row r : results.groupBy("run", "bucket").agg(avg("score")).collectAsList()) {
-        out.computeIfAbsent(r.getString(0), k -> new LinkedHashMap<>()).put(r.getString(1), r.getDouble(2));
+      for (String by : List.of("bucket", "data_source")) {
+        for (Row r : results.groupBy(col("run"), col(by)).agg(avg("score")).collectAsList()) {
+          if (!r.isNullAt(1)) {
+            out.computeIfAbsent(r.getString(0), k -> new LinkedHashMap<>()).put(r.getString(1), r.getDouble(2));
+          }
+        }
       }
       for (Row r : results.groupBy("run").agg(avg("score")).collectAsList()) {
         out.computeIfAbsent(r.getString(0), k -> new LinkedHashMap<>()).put(AblationSummary.ALL, r.getDouble(1));
@@ -381,13 +403,17 @@ public final class AblateJob {
     return ordered;
   }
 
-  /** Items per bucket of one finished eval run (every run evaluates the same held-out set). */
+  /** Items per column of one finished eval run (every run evaluates the same held-out set). */
   private Map<String, Long> items(String evalRun) {
     Map<String, Long> out = new LinkedHashMap<>();
     Dataset<Row> results = spark.read().format("delta").load(warehouse.table(Warehouse.EVAL_RESULTS))
         .where(col("run").equalTo(evalRun)).withColumn("bucket", bucketColumn());
-    for (Row r : results.groupBy("bucket").agg(countDistinct("benchmark", "item_id")).collectAsList()) {
-      out.put(r.getString(0), r.getLong(1));
+    for (String by : List.of("bucket", "data_source")) {
+      for (Row r : results.groupBy(by).agg(countDistinct("benchmark", "item_id")).collectAsList()) {
+        if (!r.isNullAt(0)) {
+          out.put(r.getString(0), r.getLong(1));
+        }
+      }
     }
     out.put(AblationSummary.ALL, results.select("benchmark", "item_id").distinct().count());
     return out;
@@ -398,12 +424,12 @@ public final class AblateJob {
    * "sft-only:<first config using it>" when configs differ in SFT) over the SFT checkpoints evaluated.
    */
   AblationSummary summarise() {
-    List<String> buckets = buckets();
     List<String> evalRuns = new ArrayList<>();
     for (RunSpec r : plan.runs()) {
       evalRuns.add(r.evalRun());
       r.sftEvalRun().ifPresent(evalRuns::add);
     }
+    List<String> buckets = columns(evalRuns);
     Map<String, Map<String, Double>> acc = accuracy(evalRuns.stream().distinct().toList(), buckets);
     List<AblationSummary.ConfigRow> rows = new ArrayList<>();
     // SFT settings (the same for every seed of the configs that share them)

@@ -123,9 +123,10 @@ public final class ConfigLoader {
 
   /**
    * Mappings that a file replaces whole rather than merges: the file's benchmark list is the list to run, not an
-   * addition to the default {@code synth} entry.
+   * addition to the default {@code synth} entry; the file's task weights are the mix (a task it does not list has
+   * weight 0, as documented), not changes to the default mix's four weights.
    */
-  private static final java.util.Set<String> REPLACED = java.util.Set.of("eval.benchmarks");
+  private static final java.util.Set<String> REPLACED = java.util.Set.of("eval.benchmarks", "synth.task-weights");
 
   /** Deep merge: mappings merge key by key; lists and scalars replace. Unknown keys are caught at binding. */
   private static void merge(ObjectNode target, ObjectNode source, String prefix) {

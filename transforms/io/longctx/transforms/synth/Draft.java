@@ -26,6 +26,13 @@ final class Draft {
   String answer;
   String trace;
   int targetDocChars;
+  /** The distractor similarity this record used when the task sets its own; -1 = the config's. */
+  int similarity = -1;
+
+  /** The distractor similarity this record was drawn with. */
+  int similarity(int configured) {
+    return similarity < 0 ? configured : similarity;
+  }
 
   void anchor(Item item, double position) {
     anchored.add(item);

@@ -9,7 +9,20 @@ final class RetrievalTask {
   private RetrievalTask() {}
 
   static Draft draft(TaskContext ctx) {
+    return draft(ctx, new Draft());
+  }
+
+  /**
+   * The same question among at least one same-template fact about another entity: the record's similarity is the
+   * config's, raised to 1 where it is 0 (the distractor count then follows {@code synth.distractors-per-kchar}).
+   */
+  static Draft draftAmongDistractors(TaskContext ctx) {
     Draft d = new Draft();
+    d.similarity = Math.max(1, ctx.similarity());
+    return draft(ctx, d);
+  }
+
+  private static Draft draft(TaskContext ctx, Draft d) {
     String relation = Lexicon.pick(ctx.rng, Lexicon.VALUE_RELATIONS);
     String entity = ctx.pool.name();
     int value = ctx.pool.value();
@@ -21,13 +34,15 @@ final class RetrievalTask {
     // there: copying it is a plain induction step
     d.trace = Draft.answerTrace(Draft.fact(relation, entity, value), d.answer);
     for (int i = 0; i < distractors; i++) {
-      d.distractors.add(Draft.Item.sentence(distractor(ctx, relation, entity, value, i)));
+      d.distractors.add(Draft.Item.sentence(distractor(ctx, d.similarity(ctx.similarity()), relation, entity, value,
+          i)));
     }
     return d;
   }
 
-  private static String distractor(TaskContext ctx, String relation, String entity, int value, int i) {
-    if (ctx.similarity() >= 2) {
+  private static String distractor(TaskContext ctx, int similarity, String relation, String entity, int value,
+      int i) {
+    if (similarity >= 2) {
       switch (i % 3) {
         case 0:
           return Draft.fact(relation, ctx.pool.nearName(entity), ctx.pool.nearValue(value));

@@ -21,8 +21,8 @@ import java.util.Map;
  *     ({@code <output>/heldout.jsonl})
  * @param output directory of the JSONL files; a relative path resolves under the warehouse
  * @param taskWeights relative weight of each task by data-source name ({@code synth_docmath},
- *     {@code synth_multihop}, {@code synth_retrieval}, {@code synth_long_toc_choices}); a task not listed has
- *     weight 0
+ *     {@code synth_multihop}, {@code synth_retrieval}, {@code synth_long_toc_choices},
+ *     {@code synth_retrieval_distractors}); a task not listed has weight 0
  * @param lengthBands the length distribution: each band is a range of estimated templated-prompt lengths in
  *     byte tokens ({@code document + question + prompt-overhead}) and the share of records drawn from it
  * @param promptOverhead estimated bytes the prompt template and chat template add around document and question

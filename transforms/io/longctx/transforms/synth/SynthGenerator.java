@@ -63,6 +63,7 @@ public final class SynthGenerator {
       case DOCMATH -> DocMathTask.draft(ctx);
       case MULTIHOP -> MultihopTask.draft(ctx);
       case RETRIEVAL -> RetrievalTask.draft(ctx);
+      case RETRIEVAL_DISTRACTORS -> RetrievalTask.draftAmongDistractors(ctx);
       case LONG_TOC_CHOICES -> ChoiceTask.draft(ctx);
     };
     DocumentAssembler.Document doc = DocumentAssembler.assemble(rng, draft, config.fillerNumbers());
@@ -88,7 +89,7 @@ public final class SynthGenerator {
     out.put("length_band", band);
     out.put("target_prompt_bytes", target);
     out.put("doc_chars", length);
-    out.put("distractor_similarity", config.distractorSimilarity());
+    out.put("distractor_similarity", draft.similarity(config.distractorSimilarity()));
     out.put("distractors", draft.distractors.size());
     out.putAll(draft.difficulty);
     int[] offsets = doc.anchorOffsets();

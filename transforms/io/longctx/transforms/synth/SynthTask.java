@@ -17,7 +17,14 @@ public enum SynthTask {
   /** One fact (the needle) to find; the gold is a four-digit value. */
   RETRIEVAL("synth_retrieval", "retrieval"),
   /** A question with options (A)-(D) in its text; the gold is the letter. */
-  LONG_TOC_CHOICES("synth_long_toc_choices", "long_toc_choices");
+  LONG_TOC_CHOICES("synth_long_toc_choices", "long_toc_choices"),
+  /**
+   * One fact to find among same-template facts about other entities ({@code The code of Belumi is 3.}), whatever
+   * {@code synth.distractor-similarity} says for the other tasks: the value is never the document's only number,
+   * so the question's entity must be matched. A harder retrieval variant under its own data_source, for task
+   * mixes (task-balanced sampling, task-level advantages) the embedded model can learn.
+   */
+  RETRIEVAL_DISTRACTORS("synth_retrieval_distractors", "retrieval_distractors");
 
   private final String source;
   private final String shortName;

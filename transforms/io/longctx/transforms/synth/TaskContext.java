@@ -32,7 +32,12 @@ final class TaskContext {
    * than the value width leaves distinct values for (8 with one-digit values: the answer and its distractors differ).
    */
   int distractorCount(int docChars) {
-    if (config.distractorSimilarity() == 0) {
+    return distractorCount(docChars, config.distractorSimilarity());
+  }
+
+  /** {@link #distractorCount(int)} at a given similarity. */
+  int distractorCount(int docChars, int similarity) {
+    if (similarity == 0) {
       return 0;
     }
     int wanted = Math.max(1, (int) Math.round(config.distractorsPerKchar() * docChars / 1000.0));
@@ -44,6 +49,6 @@ final class TaskContext {
   int settle(Draft draft, String question) {
     draft.question = question;
     draft.targetDocChars = docChars(question);
-    return distractorCount(draft.targetDocChars);
+    return distractorCount(draft.targetDocChars, draft.similarity(config.distractorSimilarity()));
   }
 }

@@ -41,7 +41,7 @@ class AblateJobTest extends SparkTestBase {
     m.put("warehouse", dir.resolve("wh").toString());
     m.put("spark.shuffle-partitions", "2");
     m.put("synth.samples", "40");
-    m.put("synth.heldout-samples", "4");
+    m.put("synth.heldout-samples", "8");
     m.put("policy.embedded", "{hidden-size: 32, layers: 1, attention-heads: 2, kv-heads: 1, intermediate-size: 64,"
         + " rope-theta: 10000.0}");
     m.put("sft.epochs", "1");
@@ -89,8 +89,13 @@ class AblateJobTest extends SparkTestBase {
     AblationSummary s1 = r1.summary();
     assertThat(s1.rows()).extracting(AblationSummary.ConfigRow::config).containsExactly("full", "sft-only");
     assertThat(s1.rows()).allSatisfy(r -> assertThat(r.n()).isEqualTo(1));
-    assertThat(s1.buckets()).endsWith("all").contains("(0, 192]", "(192, 384]", "(384, 768]");
-    assertThat(s1.items().get("all")).isEqualTo(4L);
+    // the base mix has two tasks: one column per data_source after the length buckets, items adding up
+    assertThat(s1.buckets()).containsSubsequence("(0, 192]", "(192, 384]", "(384, 768]", "synth_retrieval",
+        "synth_retrieval_distractors", "all");
+    assertThat(s1.items().get("all")).isEqualTo(8L);
+    assertThat(s1.items().get("synth_retrieval") + s1.items().get("synth_retrieval_distractors")).isEqualTo(8L);
+    assertThat(s1.rows().get(0).accuracy().get("synth_retrieval_distractors").n()).isEqualTo(1);
+    assertThat(s1.markdown()).contains("synth_retrieval_distractors (");
 
     // a second invocation: seed 1 of full is finished (skipped); pass-rate shares its SFT (no new SFT run, no new
     // SFT evaluation) and scores the SFT checkpoint's pass rates before its RL

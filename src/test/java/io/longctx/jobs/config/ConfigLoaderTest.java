@@ -65,6 +65,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aFilesTaskWeightsAreTheWholeMix() throws Exception {
+    // a task the file does not list has weight 0 (not its default weight)
+    LongctxConfig c = ConfigLoader.load(yaml("synth:\n  task-weights: {synth_retrieval: 0.75,"
+        + " synth_retrieval_distractors: 0.25}\n"));
+    assertThat(c.synth().taskWeights()).containsOnlyKeys("synth_retrieval", "synth_retrieval_distractors");
+    assertThat(c.synth().weight(io.longctx.transforms.synth.SynthTask.DOCMATH)).isZero();
+    // other synth keys still merge with the defaults
+    assertThat(c.synth().valueDigits()).isEqualTo(io.longctx.transforms.synth.SynthConfig.defaults().valueDigits());
+  }
+
+  @Test
   void fileOverridesDefaultsAndSetOverridesFile() throws Exception {
     Path p = yaml("train:\n  group-size: 4\n  batch-size: 3\n");
     Map<String, String> sets = new LinkedHashMap<>();

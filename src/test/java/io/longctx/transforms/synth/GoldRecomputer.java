@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * question alone. It shares no code with the generator.
  */
 final class GoldRecomputer {
-  static final Pattern FACT = Pattern.compile("The (\\w+) of ([A-Z][a-z]{5}) is ([A-Z][a-z]{5}|\\d{4})\\.");
+  static final Pattern FACT = Pattern.compile("The (\\w+) of ([A-Z][a-z]{5}) is ([A-Z][a-z]{5}|\\d{1,4})\\.");
   static final Pattern TABLE =
       Pattern.compile("Table \\d: (\\w+) of ([A-Z][a-z]{5})\\.\\nYear \\| \\w+((?:\\n\\d{4} \\| \\d+)+)");
   static final Pattern FIGURE = Pattern.compile("Figure \\d shows the (\\w+) of ([A-Z][a-z]{5}): ([^.]*)\\.");
@@ -82,7 +82,7 @@ final class GoldRecomputer {
   /** The gold the document and question imply, in the record's answer format. */
   static String recompute(SynthRecord r) {
     return switch (r.source()) {
-      case "synth_retrieval" -> retrieval(r);
+      case "synth_retrieval", "synth_retrieval_distractors" -> retrieval(r);
       case "synth_multihop" -> multihop(r);
       case "synth_long_toc_choices" -> choice(r);
       case "synth_docmath" -> docmath(r);

@@ -50,7 +50,8 @@ class SynthCommandTest {
     for (SynthTask t : SynthTask.values()) {
       int n = summary.at("/train/tasks/" + t.source()).asInt();
       long inFile = lines.stream().filter(l -> l.contains("\"source\":\"" + t.source() + "\"")).count();
-      assertThat(n).isEqualTo((int) inFile).isPositive();
+      assertThat(n).isEqualTo((int) inFile);
+      assertThat(n > 0).as(t.source()).isEqualTo(SynthConfig.defaults().weight(t) > 0);
       perTask += n;
     }
     assertThat(perTask).isEqualTo(300);

@@ -66,7 +66,7 @@ class SynthTasksTest {
           }
         }
         default -> {
-          assertThat(r.answer()).matches(r.source().equals("synth_retrieval") ? "\\d{4}" : ENTITY.pattern());
+          assertThat(r.answer()).matches(r.source().startsWith("synth_retrieval") ? "\\d{4}" : ENTITY.pattern());
           String gold = r.answer().toLowerCase();
           for (String value : GoldRecomputer.facts(r.context()).values()) {
             String v = value.toLowerCase();
@@ -106,10 +106,49 @@ class SynthTasksTest {
     }
     for (SynthTask t : SynthTask.values()) {
       double expected = SynthConfig.defaults().weight(t) * n;
-      assertThat((double) counts.get(t)).as(t.name()).isBetween(expected * 0.85, expected * 1.15);
+      assertThat((double) counts.getOrDefault(t, 0)).as(t.name()).isBetween(expected * 0.85, expected * 1.15);
     }
     for (SynthRecord r : generate(SynthTestConfigs.only(SynthConfig.defaults(), SynthTask.MULTIHOP), 200)) {
       assertThat(r.source()).isEqualTo("synth_multihop");
+    }
+  }
+
+  @Test
+  void retrievalAmongDistractorsAlwaysHasOtherFactsOfTheSameTemplate() {
+    // the ablation miniature's setting: one-digit values, no distractors for the other tasks, word-only filler
+    SynthConfig base = SynthTestConfigs.values(SynthConfig.defaults(), 0, 1, false);
+    Map<String, Double> mix = new java.util.LinkedHashMap<>();
+    mix.put("synth_retrieval", 0.5);
+    mix.put("synth_retrieval_distractors", 0.5);
+    SynthConfig c = SynthTestConfigs.weights(base, mix);
+    int plain = 0;
+    int hard = 0;
+    for (SynthRecord r : generate(c, 600)) {
+      Map<String, String> facts = GoldRecomputer.facts(r.context());
+      assertThat(r.answer()).as(r.id()).isEqualTo(GoldRecomputer.recompute(r)).matches("[1-9]");
+      int distractors = r.difficulty().get("distractors").intValue();
+      assertThat(facts).as(r.id()).hasSize(distractors + 1);
+      if (r.source().equals("synth_retrieval_distractors")) {
+        hard++;
+        assertThat(r.task()).isEqualTo("retrieval_distractors");
+        assertThat(distractors).as("%s: at least one other fact", r.id()).isBetween(1, 8);
+        assertThat(r.difficulty().get("distractor_similarity").intValue()).isEqualTo(1);
+        assertThat(facts.values()).as("%s: distinct values", r.id()).doesNotHaveDuplicates();
+        assertThat(r.trace()).isEqualTo(Draft.answerTrace(r.question().replace("What is the ", "The ")
+            .replace("?", " is " + r.answer() + "."), r.answer()));
+      } else {
+        plain++;
+        assertThat(distractors).as(r.id()).isZero();
+        assertThat(r.difficulty().get("distractor_similarity").intValue()).isZero();
+      }
+    }
+    assertThat(plain).isBetween(240, 360);
+    assertThat(hard).isBetween(240, 360);
+    // more document, more distractors (synth.distractors-per-kchar)
+    SynthConfig longDocs = SynthTestConfigs.bands(SynthTestConfigs.only(base, SynthTask.RETRIEVAL_DISTRACTORS),
+        List.of(new SynthConfig.LengthBand(1800, 2000, 1)));
+    for (SynthRecord r : generate(longDocs, 50)) {
+      assertThat(r.difficulty().get("distractors").intValue()).as(r.id()).isGreaterThanOrEqualTo(4);
     }
   }
 

@@ -27,6 +27,10 @@ final class SynthTestConfigs {
   static SynthConfig only(SynthConfig c, SynthTask task) {
     Map<String, Double> w = new LinkedHashMap<>();
     w.put(task.source(), 1.0);
+    return weights(c, w);
+  }
+
+  static SynthConfig weights(SynthConfig c, Map<String, Double> w) {
     return new SynthConfig(c.seed(), c.samples(), c.heldoutSamples(), c.output(), w, c.lengthBands(),
         c.promptOverhead(), c.distractorSimilarity(), c.distractorsPerKchar(), c.hops(), c.hopDistance(),
         c.docmathOps(), c.docmathTerms(), c.valueDigits(), c.fillerNumbers(), c.heldoutLengthBands());
