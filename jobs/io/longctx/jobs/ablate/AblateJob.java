@@ -466,7 +466,48 @@ public final class AblateJob {
       shown.remove(over);
     }
     Map<String, Long> items = acc.isEmpty() ? Map.of() : items(acc.keySet().iterator().next());
-    return new AblationSummary(shown, items, rows);
+    return new AblationSummary(shown, items, rows, wasted(acc.keySet()));
+  }
+
+  /**
+   * Per config, over its finished runs (those with evaluation results): each run's mean wasted_rollout_share over
+   * its RL steps. Empty when no finished run has the metric (a warehouse from before it existed).
+   */
+  private Map<String, MeanCi> wasted(Set<String> finishedEvalRuns) {
+    Map<String, String> configOf = new LinkedHashMap<>();
+    for (RunSpec r : plan.runs()) {
+      if (finishedEvalRuns.contains(r.evalRun())) {
+        configOf.put(r.run(), r.config());
+      }
+    }
+    String table = warehouse.table(Warehouse.METRICS);
+    if (configOf.isEmpty() || !new StepTables(spark).exists(table)) {
+      return Map.of();
+    }
+    Dataset<Row> metrics = spark.read().format("delta").load(table);
+    if (!java.util.Arrays.asList(metrics.columns()).contains("wasted_rollout_share")) {
+      return Map.of();
+    }
+    Map<String, Double> perRun = new HashMap<>();
+    for (Row r : metrics.where(col("run").isin(configOf.keySet().toArray()).and(col("step").gt(0)))
+        .groupBy("run").agg(avg("wasted_rollout_share")).collectAsList()) {
+      if (!r.isNullAt(1)) {
+        perRun.put(r.getString(0), r.getDouble(1));
+      }
+    }
+    Map<String, MeanCi> out = new LinkedHashMap<>();
+    for (AblationPlan.Config c : plan.configs()) {
+      List<Double> xs = new ArrayList<>();
+      configOf.forEach((run, config) -> {
+        if (config.equals(c.name()) && perRun.containsKey(run)) {
+          xs.add(perRun.get(run));
+        }
+      });
+      if (!xs.isEmpty()) {
+        out.put(c.name(), MeanCi.of(xs));
+      }
+    }
+    return out;
   }
 
   static String percentages(Map<String, Double> acc) {

@@ -66,19 +66,25 @@ public final class AblationOutputs {
       row.set("runs", JSON.valueToTree(r.runs()));
       ObjectNode acc = row.putObject("accuracy");
       for (Map.Entry<String, MeanCi> e : r.accuracy().entrySet()) {
-        MeanCi m = e.getValue();
-        ObjectNode b = acc.putObject(e.getKey());
-        b.put("n", m.n());
-        put(b, "mean", m.mean());
-        put(b, "sd", m.sd());
-        put(b, "ci95_half_width", m.halfWidth());
-        put(b, "ci95_low", m.low());
-        put(b, "ci95_high", m.high());
-        b.set("per_seed", JSON.valueToTree(m.values()));
+        stats(acc.putObject(e.getKey()), e.getValue());
+      }
+      MeanCi wasted = summary.wasted().get(r.config());
+      if (wasted != null) {
+        stats(row.putObject("wasted_rollout_share"), wasted);
       }
     }
     o.set("seconds_per_run", JSON.valueToTree(seconds));
     return o;
+  }
+
+  private static void stats(ObjectNode b, MeanCi m) {
+    b.put("n", m.n());
+    put(b, "mean", m.mean());
+    put(b, "sd", m.sd());
+    put(b, "ci95_half_width", m.halfWidth());
+    put(b, "ci95_low", m.low());
+    put(b, "ci95_high", m.high());
+    b.set("per_seed", JSON.valueToTree(m.values()));
   }
 
   private static void put(ObjectNode o, String k, double v) {
@@ -107,6 +113,10 @@ public final class AblationOutputs {
       Long n = summary.items().get(b);
       head.add(b + (n == null ? "" : " (" + n + ")"));
     }
+    boolean wasted = !summary.wasted().isEmpty();
+    if (wasted) {
+      head.add(AblationSummary.WASTED);
+    }
     List<List<Object>> rows = new ArrayList<>();
     for (ConfigRow r : summary.rows()) {
       List<Object> line = AblationReport.cells(r.config(), r.n() + "/" + r.seeds());
@@ -115,10 +125,15 @@ public final class AblationOutputs {
         line.add(AblationSummary.cell(m) + (m.n() >= 2
             ? String.format(Locale.ROOT, "  [%.1f, %.1f]", 100 * m.low(), 100 * m.high()) : ""));
       }
+      if (wasted) {
+        line.add(AblationSummary.shareCell(summary.wasted().get(r.config())));
+      }
       rows.add(line);
     }
     tables.add(new AblationReport.Table("Mean ± 95% CI half-width [interval], held-out accuracy %", head, rows,
-        "Items per bucket in brackets in the header. n = seeds finished; one seed gives no interval."));
+        "Items per bucket (or task) in brackets in the header. n = seeds finished; one seed gives no interval."
+        + (wasted ? " Wasted share: each run's mean share of rollouts in zero-variance groups over its RL steps,"
+            + " mean ± 95% CI half-width over the seeds." : "")));
     List<String> perRunHead = new ArrayList<>(List.of("config", "run"));
     perRunHead.addAll(buckets);
     List<List<Object>> perRun = new ArrayList<>();

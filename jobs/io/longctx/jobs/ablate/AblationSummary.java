@@ -13,9 +13,19 @@ import java.util.Map;
  * @param buckets bucket labels in order, {@link #ALL} last
  * @param items held-out items per bucket label (of the first finished run; every run evaluates the same set)
  * @param rows one row per config (and the warm-up SFT checkpoints alone, when evaluated), in the given order
+ * @param wasted per config: each finished run's mean {@code wasted_rollout_share} over its RL steps (the share of
+ *     rollouts in zero-variance groups), over the seeds; empty = not shown (the column appears when any config has it)
  */
-public record AblationSummary(List<String> buckets, Map<String, Long> items, List<ConfigRow> rows) {
+public record AblationSummary(List<String> buckets, Map<String, Long> items, List<ConfigRow> rows,
+    Map<String, MeanCi> wasted) {
   public static final String ALL = "all";
+  /** The header of the wasted-rollout column. */
+  public static final String WASTED = "wasted share";
+
+  /** A summary without training statistics. */
+  public AblationSummary(List<String> buckets, Map<String, Long> items, List<ConfigRow> rows) {
+    this(buckets, items, rows, Map.of());
+  }
 
   /**
    * One config.
@@ -61,6 +71,21 @@ public record AblationSummary(List<String> buckets, Map<String, Long> items, Lis
     return String.format(Locale.ROOT, "%.1f ± %.1f", 100 * m.mean(), 100 * m.halfWidth());
   }
 
+  /** "0.868 ± 0.050" (the 95% half-width), "0.868 (n=1)", or "-". */
+  public static String shareCell(MeanCi m) {
+    if (m == null || m.n() == 0) {
+      return "-";
+    }
+    if (m.n() == 1) {
+      return String.format(Locale.ROOT, "%.3f (n=1)", m.mean());
+    }
+    return String.format(Locale.ROOT, "%.3f ± %.3f", m.mean(), m.halfWidth());
+  }
+
+  private boolean showsWasted() {
+    return !wasted.isEmpty();
+  }
+
   private String header(String b) {
     Long n = items.get(b);
     return n == null ? b : b + " (" + n + ")";
@@ -71,10 +96,16 @@ public record AblationSummary(List<String> buckets, Map<String, Long> items, Lis
     List<List<String>> cells = new ArrayList<>();
     List<String> head = new ArrayList<>(List.of("config", "seeds"));
     buckets.forEach(b -> head.add(header(b)));
+    if (showsWasted()) {
+      head.add(WASTED);
+    }
     cells.add(head);
     for (ConfigRow r : rows) {
       List<String> line = new ArrayList<>(List.of(r.config(), r.n() + "/" + r.seeds()));
       buckets.forEach(b -> line.add(cell(r.accuracy().get(b))));
+      if (showsWasted()) {
+        line.add(shareCell(wasted.get(r.config())));
+      }
       cells.add(line);
     }
     int[] width = new int[head.size()];
@@ -106,12 +137,21 @@ public record AblationSummary(List<String> buckets, Map<String, Long> items, Lis
   public String markdown() {
     StringBuilder sb = new StringBuilder("| config | seeds |");
     buckets.forEach(b -> sb.append(' ').append(header(b)).append(" |"));
+    if (showsWasted()) {
+      sb.append(' ').append(WASTED).append(" |");
+    }
     sb.append("\n| --- | --- |");
     buckets.forEach(b -> sb.append(" --- |"));
+    if (showsWasted()) {
+      sb.append(" --- |");
+    }
     sb.append('\n');
     for (ConfigRow r : rows) {
       sb.append("| ").append(r.config()).append(" | ").append(r.n()).append('/').append(r.seeds()).append(" |");
       buckets.forEach(b -> sb.append(' ').append(cell(r.accuracy().get(b))).append(" |"));
+      if (showsWasted()) {
+        sb.append(' ').append(shareCell(wasted.get(r.config()))).append(" |");
+      }
       sb.append('\n');
     }
     return sb.toString();

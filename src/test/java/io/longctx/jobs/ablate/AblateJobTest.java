@@ -96,6 +96,11 @@ class AblateJobTest extends SparkTestBase {
     assertThat(s1.items().get("synth_retrieval") + s1.items().get("synth_retrieval_distractors")).isEqualTo(8L);
     assertThat(s1.rows().get(0).accuracy().get("synth_retrieval_distractors").n()).isEqualTo(1);
     assertThat(s1.markdown()).contains("synth_retrieval_distractors (");
+    // the training side: each finished run's mean wasted-rollout share, per config (the SFT row has none)
+    assertThat(s1.wasted()).containsOnlyKeys("full");
+    assertThat(s1.wasted().get("full").n()).isEqualTo(1);
+    assertThat(s1.wasted().get("full").mean()).isBetween(0.0, 1.0);
+    assertThat(s1.markdown()).contains("| wasted share |");
 
     // a second invocation: seed 1 of full is finished (skipped); pass-rate shares its SFT (no new SFT run, no new
     // SFT evaluation) and scores the SFT checkpoint's pass rates before its RL

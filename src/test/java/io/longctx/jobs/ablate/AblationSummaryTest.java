@@ -49,5 +49,17 @@ class AblationSummaryTest {
         "| full | 3/3 | 85.0 ± 12.4 | 60.0 ± 24.8 | 72.5 ± 18.6 |",
         "| no-sft | 1/3 | 10.0 (n=1) | 5.0 (n=1) | 7.5 (n=1) |",
         "| pending | 0/3 | - | - | - |");
+
+    // the wasted-share column appears when a config has it
+    AblationSummary w = new AblationSummary(BUCKETS, s.items(), s.rows(),
+        Map.of("full", MeanCi.of(List.of(0.8, 0.9, 0.7)), "no-sft", MeanCi.of(List.of(1.0))));
+    assertThat(w.markdown().lines().toList()).containsSubsequence(
+        "| config | seeds | (0, 256] (60) | (256, 512] (60) | all (120) | wasted share |",
+        "| --- | --- | --- | --- | --- | --- |",
+        "| full | 3/3 | 85.0 ± 12.4 | 60.0 ± 24.8 | 72.5 ± 18.6 | 0.800 ± 0.248 |",
+        "| no-sft | 1/3 | 10.0 (n=1) | 5.0 (n=1) | 7.5 (n=1) | 1.000 (n=1) |",
+        "| pending | 0/3 | - | - | - | - |");
+    assertThat(w.text().lines().toList().get(0)).endsWith("all (120)   wasted share");
+    assertThat(s.markdown()).doesNotContain("wasted");
   }
 }
