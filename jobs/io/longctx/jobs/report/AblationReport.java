@@ -51,7 +51,8 @@ public final class AblationReport {
         bars.put(s.name(), s.meanAndHalfWidth());
       }
       ReportCharts.Png png = ReportCharts.groupedBarsWithErrors(dir, "accuracy-ci.png",
-          "Held-out accuracy per length bucket: mean over seeds, 95% CI (Student t)", "prompt length bucket (tokens)",
+          "Held-out accuracy: mean over seeds, 95% CI (Student t)",
+          "prompt length bucket (tokens), then task (data_source) where there are several, then all",
           "accuracy (%)", categories, bars, 100.0);
       Html html = new Html().page(title);
       html.h1(title);

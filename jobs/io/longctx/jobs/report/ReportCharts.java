@@ -64,7 +64,7 @@ final class ReportCharts {
   /** Bars per category, the series stacked on each other (e.g. seconds per step by stage). */
   static Png stackedBars(Path dir, String file, String title, String xTitle, String yTitle, List<String> categories,
       Map<String, List<Double>> series) throws IOException {
-    CategoryChart chart = bars(title, xTitle, yTitle, categories.size());
+    CategoryChart chart = bars(title, xTitle, yTitle, categories);
     chart.getStyler().setStacked(true).setOverlapped(false);
     for (Map.Entry<String, List<Double>> e : series.entrySet()) {
       chart.addSeries(e.getKey(), categories, new ArrayList<Number>(e.getValue()));
@@ -75,7 +75,7 @@ final class ReportCharts {
   /** Bars per category side by side, one bar per series (e.g. accuracy per length bucket and checkpoint). */
   static Png groupedBars(Path dir, String file, String title, String xTitle, String yTitle, List<String> categories,
       Map<String, List<Double>> series) throws IOException {
-    CategoryChart chart = bars(title, xTitle, yTitle, categories.size());
+    CategoryChart chart = bars(title, xTitle, yTitle, categories);
     for (Map.Entry<String, List<Double>> e : series.entrySet()) {
       List<Number> ys = new ArrayList<>();
       for (Double d : e.getValue()) {
@@ -92,7 +92,7 @@ final class ReportCharts {
    */
   static Png groupedBarsWithErrors(Path dir, String file, String title, String xTitle, String yTitle,
       List<String> categories, Map<String, List<double[]>> meanAndHalfWidth, Double yMax) throws IOException {
-    CategoryChart chart = bars(title, xTitle, yTitle, categories.size());
+    CategoryChart chart = bars(title, xTitle, yTitle, categories);
     chart.getStyler().setErrorBarsColor(Color.BLACK).setYAxisMin(0.0);
     if (yMax != null) {
       chart.getStyler().setYAxisMax(yMax);
@@ -109,17 +109,23 @@ final class ReportCharts {
     return save(chart, dir, file);
   }
 
-  private static CategoryChart bars(String title, String xTitle, String yTitle, int categories) {
+  private static CategoryChart bars(String title, String xTitle, String yTitle, List<String> categories) {
     CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
         .yAxisTitle(yTitle).build();
     style(chart.getStyler());
     chart.getStyler().setAvailableSpaceFill(0.8).setYAxisDecimalPattern("#,##0.###")
         .setLegendPosition(Styler.LegendPosition.OutsideE);
-    if (categories > 24) {
+    int longest = categories.stream().mapToInt(String::length).max().orElse(0);
+    if (categories.size() > 24) {
       chart.getStyler().setXAxisLabelRotation(90);
+    } else if (longest * categories.size() > LABEL_CHARS) {
+      chart.getStyler().setXAxisLabelRotation(20); // long labels (task names) would run into each other
     }
     return chart;
   }
+
+  /** Characters of category labels the x axis holds side by side before they are slanted. */
+  private static final int LABEL_CHARS = 90;
 
   private static void style(AxesChartStyler s) {
     s.setPlotGridLinesColor(new Color(225, 228, 232));
