@@ -170,7 +170,8 @@ public final class AblateJob {
     evaluate(r.rl(), r.evalRun(), last.checkpoint());
     s.put("eval", (System.nanoTime() - e0) / 1e9);
     s.put("total", (System.nanoTime() - t0) / 1e9);
-    Map<String, Double> acc = accuracy(List.of(r.evalRun()), columns(List.of(r.evalRun()))).getOrDefault(r.evalRun(), Map.of());
+    List<String> one = List.of(r.evalRun());
+    Map<String, Double> acc = accuracy(one, columns(one)).getOrDefault(r.evalRun(), Map.of());
     progress.accept(String.format("%s: done in %.1f s (eval %.1f s): held-out accuracy %s", tag, s.get("total"),
         s.get("eval"), percentages(acc)));
     return s;
