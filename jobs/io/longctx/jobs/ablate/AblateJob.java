@@ -36,12 +36,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -170,8 +172,7 @@ public final class AblateJob {
     evaluate(r.rl(), r.evalRun(), last.checkpoint());
     s.put("eval", (System.nanoTime() - e0) / 1e9);
     s.put("total", (System.nanoTime() - t0) / 1e9);
-    List<String> one = List.of(r.evalRun());
-    Map<String, Double> acc = accuracy(one, columns(one)).getOrDefault(r.evalRun(), Map.of());
+    Map<String, Double> acc = accuracy(List.of(r.evalRun())).getOrDefault(r.evalRun(), Map.of());
     progress.accept(String.format("%s: done in %.1f s (eval %.1f s): held-out accuracy %s", tag, s.get("total"),
         s.get("eval"), percentages(acc)));
     return s;
@@ -322,32 +323,26 @@ public final class AblateJob {
 
   /**
    * Column labels: the base config's curation caps ("(0, 256]", ..., "over 1024"), then one per task (data_source)
-   * when the evaluated runs' held-out set has more than one, then "all".
+   * when the runs' results have more than one, then "all".
+   *
+   * @param perRun the labels each run has results for ({@link #accuracy})
    */
-  List<String> columns(List<String> evalRuns) {
+  List<String> columns(Collection<Map<String, Double>> perRun) {
     List<Integer> caps = plan.base().curate().buckets();
     List<String> out = new ArrayList<>();
     for (int i = 0; i < caps.size(); i++) {
       out.add(label(caps, i));
     }
     out.add(over(caps));
-    List<String> tasks = tasks(evalRuns);
+    Set<String> tasks = new TreeSet<>();
+    for (Map<String, Double> m : perRun) {
+      m.keySet().stream().filter(k -> !out.contains(k) && !AblationSummary.ALL.equals(k)).forEach(tasks::add);
+    }
     if (tasks.size() > 1) {
       out.addAll(tasks);
     }
     out.add(AblationSummary.ALL);
     return out;
-  }
-
-  /** The data sources in the results of these eval runs, sorted. */
-  private List<String> tasks(List<String> evalRuns) {
-    List<String> present = evalRuns.stream().filter(evaluated::contains).toList();
-    if (present.isEmpty()) {
-      return List.of();
-    }
-    return spark.read().format("delta").load(warehouse.table(Warehouse.EVAL_RESULTS))
-        .where(col("run").isin(present.toArray())).select("data_source").distinct().collectAsList().stream()
-        .map(r -> r.getString(0)).filter(java.util.Objects::nonNull).sorted().toList();
   }
 
   static String label(List<Integer> caps, int i) {
@@ -367,8 +362,11 @@ public final class AblateJob {
     return bucket;
   }
 
-  /** eval run -> column label (bucket, task, "all") -> mean score, for the eval runs that have results. */
-  private Map<String, Map<String, Double>> accuracy(List<String> evalRuns, List<String> buckets) {
+  /**
+   * eval run -> column label (bucket, task, "all") -> mean score in {@link #columns} order, for the eval runs that
+   * have results: one read of the results, grouped by bucket and by data_source.
+   */
+  private Map<String, Map<String, Double>> accuracy(List<String> evalRuns) {
     Map<String, Map<String, Double>> out = new LinkedHashMap<>();
     List<String> present = evalRuns.stream().filter(evaluated::contains).toList();
     if (present.isEmpty()) {
@@ -390,6 +388,7 @@ public final class AblateJob {
     } finally {
       results.unpersist();
     }
+    List<String> buckets = columns(out.values());
     Map<String, Map<String, Double>> ordered = new LinkedHashMap<>();
     for (String run : present) {
       Map<String, Double> m = out.getOrDefault(run, Map.of());
@@ -430,8 +429,8 @@ public final class AblateJob {
       evalRuns.add(r.evalRun());
       r.sftEvalRun().ifPresent(evalRuns::add);
     }
-    List<String> buckets = columns(evalRuns);
-    Map<String, Map<String, Double>> acc = accuracy(evalRuns.stream().distinct().toList(), buckets);
+    Map<String, Map<String, Double>> acc = accuracy(evalRuns.stream().distinct().toList());
+    List<String> buckets = columns(acc.values());
     List<AblationSummary.ConfigRow> rows = new ArrayList<>();
     // SFT settings (the same for every seed of the configs that share them)
     Map<String, String> sftLabel = new LinkedHashMap<>();
